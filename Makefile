@@ -1,0 +1,47 @@
+# One command for everything a developer runs. Every target sets itself up
+# on a fresh machine: the virtual env, the pinned packages, the pkuseg model.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
+MODEL_STAMP := $(VENV)/.pkuseg-model
+
+.PHONY: setup demo test lint bench browser-deps clean
+
+setup: $(STAMP) $(MODEL_STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check \
+	    setuptools==84.2.1 wheel==0.48.0 cython==3.3.1 numpy==2.4.6
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+# The model lives in the user cache (outside git); the stamp only remembers
+# that this venv checked it.
+$(MODEL_STAMP): $(STAMP)
+	$(BIN)/python -m kg.segmenter_model fetch
+	touch $@
+
+demo: setup
+	rm -rf out
+	$(BIN)/kg build data/articles -o out
+	@echo "graph: out/graph.ttl  provenance: out/graph.trig  page: out/graph.html"
+
+# Debian's Chromium, its driver and CJK fonts for the browser tests.
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	    || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
+	  echo "installing chromium, chromium-driver, fonts-noto-cjk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	fi
+
+test: setup browser-deps
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check kg tests
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,155 @@
+"""The ``kg`` command: build, query, view, export."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from kg import __version__
+
+EPILOG = "Each sub-command has its own --help. Errors are one line on stderr and a non-zero exit."
+
+
+class UsageError(Exception):
+    """A user mistake reported in one line."""
+
+
+def _build(args: argparse.Namespace) -> int:
+    from kg.facts import extract
+    from kg.io.articles import iter_articles
+    from kg.rdf.build import build_dataset, union_graph
+    from kg.rdf.files import serialize
+    from kg.view.page import render_page
+
+    articles = list(iter_articles(args.inputs))
+    if not articles:
+        raise UsageError("no articles in the input")
+    seen: dict[str, str] = {}
+    for article in articles:
+        if article.id in seen and seen[article.id] != article.content_hash:
+            raise UsageError(f"{article.path}: article id {article.id!r} is used twice with different text")
+        seen[article.id] = article.content_hash
+        for note in article.notes:
+            print(f"kg: note: {note}", file=sys.stderr)
+    results = extract(articles)
+    dataset = build_dataset(results)
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: exists and is not a folder")
+    # Write everything into a staging folder first: a failure leaves the old output untouched.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
+        (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
+        (staging / "graph.html").write_text(render_page(union_graph(dataset), "kg: " + out.name), encoding="utf-8")
+        out.mkdir(exist_ok=True)
+        for name in ("graph.ttl", "graph.trig", "graph.html"):
+            (staging / name).replace(out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    facts = sum(len(r.facts) for r in results)
+    print(f"kg: {len(articles)} article(s), {facts} facts, {len(dataset)} triples -> {out}/graph.ttl, "
+          f"{out}/graph.trig, {out}/graph.html")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from kg.query import format_result, run
+    from kg.rdf.files import load_dataset
+
+    if args.file:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"{args.file}: cannot read query ({exc})") from None
+    elif args.query:
+        text = args.query
+    else:
+        raise UsageError("give a query or -f FILE.rq")
+    dataset = load_dataset(args.graph)
+    print(format_result(run(dataset, text), args.format))
+    return 0
+
+
+def _view(args: argparse.Namespace) -> int:
+    from kg.rdf.build import union_graph
+    from kg.rdf.files import load_dataset, write_atomic
+    from kg.view.page import render_page
+
+    page = render_page(union_graph(load_dataset(args.graph)), "kg: " + Path(args.graph).name)
+    write_atomic(Path(args.output), page.encode("utf-8"))
+    print(f"kg: page written to {args.output}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kg.rdf.files import load_dataset, serialize, write_atomic
+
+    data = serialize(load_dataset(args.graph), args.format)
+    write_atomic(Path(args.output), data)
+    print(f"kg: {args.format} written to {args.output}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``kg`` command."""
+    from kg.rdf.files import FORMATS
+
+    top = argparse.ArgumentParser(prog="kg", description="Chinese news articles to a knowledge graph.",
+                                  epilog=EPILOG)
+    top.add_argument("--version", action="version", version=f"kg {__version__}")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", help="articles to graph.ttl, graph.trig and graph.html",
+                           description="Extract facts from articles (text files, folders, .jsonl) and write "
+                                       "graph.ttl, graph.trig (one named graph per article) and graph.html.")
+    build.add_argument("inputs", nargs="+", help="article files, folders or .jsonl files")
+    build.add_argument("-o", "--output", required=True, help="output folder")
+    build.set_defaults(run=_build)
+
+    query = sub.add_parser("query", help="SPARQL over a built graph",
+                           description="Run a SPARQL 1.1 SELECT, ASK or CONSTRUCT query; kg's prefixes "
+                                       "(kg, schema, org, prov, rdfs, skos, xsd) are predeclared.")
+    query.add_argument("graph", help="graph file (.ttl, .trig, .nt, .nq, .jsonld, .rdf)")
+    query.add_argument("query", nargs="?", help="the query text")
+    query.add_argument("-f", "--file", help="read the query from a .rq file")
+    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.set_defaults(run=_query)
+
+    view = sub.add_parser("view", help="the interactive network page of a graph")
+    view.add_argument("graph")
+    view.add_argument("-o", "--output", required=True, help="the .html file to write")
+    view.set_defaults(run=_view)
+
+    export = sub.add_parser("export", help="re-serialize a graph")
+    export.add_argument("graph")
+    export.add_argument("--format", choices=sorted(FORMATS), required=True)
+    export.add_argument("-o", "--output", required=True)
+    export.set_defaults(run=_export)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``kg`` console script."""
+    from kg.io.articles import ArticleError
+    from kg.query import QueryError
+    from kg.rdf.files import GraphFileError
+    from kg.segmenter_model import ModelError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (UsageError, ArticleError, GraphFileError, QueryError, ModelError) as exc:
+        print(f"kg: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kg: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

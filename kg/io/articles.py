@@ -1,0 +1,232 @@
+"""Read articles: UTF-8 text files, folders of them, and JSONL.
+
+Handling of awkward input (documented in the README):
+
+* UTF-8 with or without BOM is read as is; text that is not UTF-8 but
+  decodes as GB18030 (GBK, GB2312) is read as GB18030, with a note.
+* Binary files (NUL bytes or undecodable), empty files and files over
+  ``MAX_CHARS`` characters are refused with :class:`ArticleError`.
+* HTML is reduced to its text (tags dropped, entities unescaped).
+* A dateline anywhere in the text is parsed and removed from the body.
+* The headline is the first line when a blank line follows it; otherwise a
+  headline glued to the lead (no line break) is split off where the lead's
+  subject (title chain + name before the first date) begins.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from kg.grammar import DELIMITERS, Grammar, find_dates
+from kg.io.dateline import Dateline, find_dateline
+from kg.lexicon import TITLE, load_lexicon
+
+MAX_CHARS = 1_000_000
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+
+
+class ArticleError(ValueError):
+    """An input that cannot be read as an article; the message names file and reason."""
+
+
+@dataclass
+class Article:
+    """One news article, ready for extraction."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: date | None = None
+    source: str | None = None
+    path: str | None = None
+    dateline: Dateline | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        if self.date:
+            return self.date.year
+        return self.dateline.year if self.dateline else None
+
+    @property
+    def month(self) -> int | None:
+        if self.date:
+            return self.date.month
+        return self.dateline.month if self.dateline else None
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+# --- decoding ---------------------------------------------------------------------
+
+def decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """Bytes to text: UTF-8, else GB18030; binary is refused."""
+    notes: list[str] = []
+    if b"\x00" in data:
+        raise ArticleError(f"{name}: binary file (NUL bytes), not a text article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ArticleError(f"{name}: neither UTF-8 nor GB18030 text") from None
+        notes.append(f"{name}: not UTF-8, read as GB18030")
+    if any(ord(c) < 32 and c not in "\t\r\n\f" for c in text[:4096]):
+        raise ArticleError(f"{name}: binary content (control characters), not a text article")
+    return text, notes
+
+
+TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
+BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(p|div|br|h[1-6]|li|tr|title)\b[^>]*>", re.I)
+
+
+def strip_html(text: str) -> str:
+    """Text of an HTML page: block tags become line breaks, other tags go."""
+    text = BLOCK_TAG_RE.sub("\n", text)
+    text = TAG_RE.sub("", text)
+    return html.unescape(text)
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2000].lower()
+    return "<html" in head or "<body" in head or "<p>" in head or "<!doctype html" in head
+
+
+# --- structure -------------------------------------------------------------------
+
+def split_headline(text: str) -> tuple[str | None, str]:
+    """(headline, body): first line before a blank line, or a headline glued to the lead."""
+    lines = text.strip().splitlines()
+    if len(lines) >= 3 and lines[0].strip() and not lines[1].strip():
+        return lines[0].strip(), "\n".join(lines[2:]).strip()
+    lead_start = glued_lead_start(text)
+    if lead_start:
+        return text[:lead_start].strip(), text[lead_start:].strip()
+    return None, text.strip()
+
+
+def glued_lead_start(text: str) -> int | None:
+    """Where the lead begins when the headline runs into it with no break.
+
+    The lead of a news report opens with its subject, a title chain and a
+    name, then the day (国家主席习近平9日在…). If the first sentence has such
+    a subject after other text, that text is the headline.
+    """
+    first_end = min((i for i in (text.find("。"), text.find("\n")) if i != -1), default=len(text))
+    first = text[:first_end]
+    dates = find_dates(first)
+    if not dates:
+        return None
+    grammar = Grammar(load_lexicon())
+    for titled in grammar.titled_names(first):
+        if titled.end == dates[0].start and titled.chain_start > 0:
+            start = titled.chain_start
+            if first[start - 1] in DELIMITERS:
+                return None  # a sentence of its own, not a glued headline
+            # A headline is a few words at least; the lead is most of the sentence.
+            return start if start >= 6 else None
+    return None
+
+
+def make_article(raw: str, *, article_id: str, title: str | None = None, when: date | None = None,
+                 source: str | None = None, path: str | None = None, notes: list[str] | None = None,
+                 ) -> Article:
+    """Clean ``raw`` text and build an :class:`Article` (dateline parsed, headline split)."""
+    name = path or article_id
+    if looks_like_html(raw):
+        raw = strip_html(raw)
+        notes = (notes or []) + [f"{name}: HTML reduced to text"]
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if not raw.strip():
+        raise ArticleError(f"{name}: empty article")
+    if len(raw) > MAX_CHARS:
+        raise ArticleError(f"{name}: {len(raw)} characters, over the limit of {MAX_CHARS} for one article")
+    agencies = load_lexicon().agencies
+    dateline = find_dateline(raw, agencies)
+    if dateline is not None:
+        raw = (raw[:dateline.start] + raw[dateline.end:]).strip()
+    headline, body = (title, raw.strip()) if title else split_headline(raw)
+    if not body:
+        raise ArticleError(f"{name}: no article text besides the headline")
+    return Article(id=article_id, text=body, title=headline, date=when, source=source or (
+        dateline.agency if dateline else None), path=path, dateline=dateline, notes=notes or [])
+
+
+# --- readers ---------------------------------------------------------------------
+
+def read_text_file(path: Path) -> Article:
+    """One text (or HTML) file as an article; its id is the file name without suffix."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    text, notes = decode(data, str(path))
+    return make_article(text, article_id=path.stem, path=str(path), notes=notes)
+
+
+def _parse_date(value: object, where: str) -> date | None:
+    if value in (None, ""):
+        return None
+    match = re.match(r"(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})", str(value))
+    if not match:
+        raise ArticleError(f"{where}: date {value!r} is not YYYY-MM-DD")
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        raise ArticleError(f"{where}: date {value!r} does not exist") from None
+
+
+def read_jsonl(path: Path) -> Iterator[Article]:
+    """Articles from a JSONL file, one object a line with ``id, title, date, source, text``."""
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            where = f"{path}:{number}"
+            if not line.strip():
+                continue
+            text, notes = decode(line, where)
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise ArticleError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise ArticleError(f"{where}: expected an object with a string field 'text'")
+            article_id = str(record.get("id") or hashlib.sha256(record["text"].encode()).hexdigest()[:16])
+            yield make_article(record["text"], article_id=article_id, title=record.get("title") or None,
+                               when=_parse_date(record.get("date"), where), source=record.get("source"),
+                               path=where, notes=notes)
+
+
+def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article]:
+    """Articles from files, folders (their text and JSONL files, sorted) and JSONL files."""
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and
+                           p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
+            if not files:
+                raise ArticleError(f"{path}: folder holds no .txt, .html or .jsonl files")
+            yield from iter_articles(files)
+        elif not path.exists():
+            raise ArticleError(f"{path}: no such file or folder")
+        elif path.suffix.lower() in JSONL_SUFFIXES:
+            yield from read_jsonl(path)
+        else:
+            yield read_text_file(path)
+
+
+__all__ = ["Article", "ArticleError", "TITLE", "iter_articles", "make_article", "split_headline"]

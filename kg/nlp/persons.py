@@ -1,0 +1,125 @@
+"""``kg_persons``: persons and the offices they hold, found from the text's structure.
+
+Cues, strongest first:
+1. a title chain before a name (国务院副总理汪洋, 美国总统特朗普);
+2. a name before an honorific title (习近平主席, 特朗普总统);
+3. a spouse after 夫人 (习近平主席夫人彭丽媛);
+4. every other occurrence of a name found by 1-3 in the same document.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.grammar import Grammar
+from kg.lexicon import TITLE, load_lexicon
+from kg.nlp.records import Holding, PersonMention, Spouses, get_list, register_extensions, sentence_spans
+
+SPOUSE_WORDS = ("夫人", "丈夫", "妻子")
+
+
+def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The sentence span that holds character ``offset``."""
+    starts = [s for s, _ in sentences]
+    index = max(bisect.bisect_right(starts, offset) - 1, 0)
+    return sentences[index]
+
+
+class PersonFinder:
+    """Writes ``doc._.kg_persons``, ``doc._.kg_holdings`` and ``doc._.kg_spouses``."""
+
+    def __init__(self, lexicon_dir: str | None):
+        register_extensions()
+        self.lexicon = load_lexicon(lexicon_dir)
+        self.grammar = Grammar(self.lexicon)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        sentences = sentence_spans(doc)
+        token_spans = [(t.idx, t.idx + len(t.text)) for t in doc]
+        persons = get_list(doc, "kg_persons")
+        holdings = get_list(doc, "kg_holdings")
+        foreign: dict[str, bool] = {}
+
+        for titled in self.grammar.titled_names(text, token_spans):
+            persons.append(PersonMention(titled.start, titled.end, titled.name, titled.offices, titled.foreign))
+            foreign[titled.name] = foreign.get(titled.name, False) or titled.foreign
+            for office in titled.offices:
+                if office.is_post:
+                    holdings.append(Holding(titled.name, office, sentence_of(sentences, titled.start)))
+        known = {p.name for p in persons}
+
+        for start, end, _title in self.grammar.honorific_names(text, known):
+            name = text[start:end]
+            persons.append(PersonMention(start, end, name))
+            known.add(name)
+
+        self._spouses(doc, persons, known, sentences, foreign)
+        self._propagate(text, persons, known)
+        persons.sort(key=lambda p: (p.start, -p.end))
+        doc._.kg_persons = _without_overlaps(persons)
+        return doc
+
+    def _spouses(self, doc, persons, known, sentences, foreign) -> None:
+        text = doc.text
+        spouses = get_list(doc, "kg_spouses")
+        for word in SPOUSE_WORDS:
+            pos = text.find(word)
+            while pos != -1:
+                partner = self._name_ending_before(text, pos, known)
+                if partner:
+                    start = pos + len(word)
+                    end = self.grammar.read_name(text, start, foreign=foreign.get(partner, False))
+                    if end is None and foreign.get(partner) is False:
+                        end = self.grammar.read_name(text, start, foreign=True)
+                    if end is not None:
+                        name = text[start:end]
+                        persons.append(PersonMention(start, end, name))
+                        known.add(name)
+                        spouses.append(Spouses(partner, name, sentence_of(sentences, pos)))
+                pos = text.find(word, pos + 1)
+
+    def _name_ending_before(self, text: str, pos: int, known: set[str]) -> str | None:
+        """A known name right before ``pos``, allowing a title or 的 in between (习近平主席夫人)."""
+        end = pos
+        if text[end - 1:end] == "的":
+            end -= 1
+        unit = self.lexicon.match_ending_at(text, end, (TITLE,))
+        if unit is not None:
+            end = unit.start
+        for name in sorted(known, key=len, reverse=True):
+            if text.startswith(name, end - len(name)) and end - len(name) >= 0:
+                return name
+        return None
+
+    @staticmethod
+    def _propagate(text: str, persons: list[PersonMention], known: set[str]) -> None:
+        """Mark every other occurrence of a known name."""
+        taken = {(p.start, p.end) for p in persons}
+        for name in sorted(known, key=len, reverse=True):
+            pos = text.find(name)
+            while pos != -1:
+                if (pos, pos + len(name)) not in taken:
+                    persons.append(PersonMention(pos, pos + len(name), name))
+                pos = text.find(name, pos + len(name))
+
+
+def _without_overlaps(persons: list[PersonMention]) -> list[PersonMention]:
+    """Keep the first (longest) of overlapping mentions, preferring ones that carry offices."""
+    kept: list[PersonMention] = []
+    for person in persons:
+        if kept and person.start < kept[-1].end:
+            if person.offices and not kept[-1].offices and person.start == kept[-1].start:
+                kept[-1] = person
+            continue
+        kept.append(person)
+    return kept
+
+
+@Language.factory("kg_persons", default_config={"lexicon_dir": None})
+def make_person_finder(nlp: Language, name: str, lexicon_dir: str | None) -> PersonFinder:
+    """Create the person finder; ``lexicon_dir`` defaults to the project's ``data/lexicons``."""
+    return PersonFinder(lexicon_dir)

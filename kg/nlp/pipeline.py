@@ -1,0 +1,35 @@
+"""Build the kg spaCy pipeline from ``config.cfg``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+# Importing the component modules registers their factories.
+from kg.nlp import lexicon_matcher, persons, relations, spans  # noqa: F401
+from kg.segmenter_model import require_model
+
+CONFIG_PATH = Path(__file__).with_name("config.cfg")
+
+
+def load_pipeline(config_path: str | Path = CONFIG_PATH, model_dir: str | Path | None = None) -> Language:
+    """Assemble and initialize the pipeline described by ``config_path``.
+
+    ``model_dir`` is the pkuseg model folder; by default the verified cache
+    (:func:`kg.segmenter_model.require_model`).
+    """
+    config = spacy.util.load_config(config_path)
+    model = Path(model_dir) if model_dir else require_model()
+    config["initialize"]["tokenizer"]["pkuseg_model"] = str(model)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def shared_pipeline() -> Language:
+    """One pipeline per process (the pkuseg model takes seconds to load)."""
+    return load_pipeline()

@@ -1,0 +1,348 @@
+"""``kg_relations``: events, who took part, where and when, and who met whom.
+
+Reads the persons, units and dates the earlier components left on the Doc
+and writes ``doc._.kg_events``. Patterns, per sentence:
+
+* ``X同/与/和Y(举行)会谈/会晤``: talks or a meeting of X and Y; X met Y.
+* ``X会见/会晤Y(和Z)``: a meeting hosted by X; X met each guest, guests did not
+  meet each other. ``X分别会见Y和Z``: one meeting per guest.
+* ``X在P为Y举行欢迎仪式``: a welcome ceremony (likewise banquets).
+* ``…见证…签署``: a signing witnessed by the persons named.
+* ``X访华 / 访问C``: a visit of X to C (``kg:visitor``, ``kg:destination``).
+* ``A，B，C等出席/参加/陪同``: attendees of the event named after the verb,
+  or of the last event of the document.
+
+``我`` is the speaker of the sentence (习近平强调，…我同…); ``两国元首`` and
+``双方`` are the two principals of the document's first talks or meeting.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.grammar import DELIMITERS, DateMention
+from kg.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, load_lexicon
+from kg.nlp.records import EventRecord, PersonMention, get_list, register_extensions, sentence_spans
+
+CONJUNCTIONS = "同与和"
+MEETING_CLASSES = {"Talks", "Meeting"}
+PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
+CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
+SPEECH_VERBS = ("强调", "表示", "指出", "说", "认为", "介绍", "宣布")
+REFERENCE_AFTER = ("前", "后", "中", "时", "期间", "结束")
+PAIR_WORDS = ("两国元首", "两国领导人", "双方")
+PLACE_BOUNDARY = ("同", "与", "和", "为", "会见", "会晤", "举行", "出席", "主持", "接见", "看望", "参加")
+
+
+class RelationExtractor:
+    """Finds events and their participants; writes ``doc._.kg_events``."""
+
+    def __init__(self, lexicon_dir: str | None):
+        register_extensions()
+        self.lexicon = load_lexicon(lexicon_dir)
+        self.nouns = sorted(self.lexicon.events, key=len, reverse=True)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        persons: list[PersonMention] = get_list(doc, "kg_persons")
+        dates: list[DateMention] = get_list(doc, "kg_dates")
+        events: dict[tuple, EventRecord] = {}
+        order: list[EventRecord] = []  # events in the order the text first names them
+        state = {"speaker": None, "last_date": None, "last_event": None}
+
+        for sent in sentence_spans(doc):
+            in_sent = [p for p in persons if sent[0] <= p.start < sent[1]]
+            speaker = self._speaker(text, sent, in_sent)
+            if speaker:
+                state["speaker"] = speaker
+            sent_dates = [d for d in dates if sent[0] <= d.start < sent[1]]
+            for found in self._events_in(text, sent, in_sent, state, order):
+                if found.date is None and sent_dates:
+                    found.date = sent_dates[0]
+                # News reports the day once; later events of the story share it,
+                # but not events recalled in someone's speech (…会晤时).
+                if found.date is None and found.klass != "Visit" and not speaker:
+                    found.date = state["last_date"]
+                record = events.get(found.key)
+                if record is None:
+                    events[found.key] = record = found
+                    order.append(record)
+                else:
+                    _merge(record, found)
+                state["last_event"] = record
+                if record.date is not None:
+                    state["last_date"] = record.date
+            self._attendance(text, sent, in_sent, events, order, state)
+        doc._.kg_events = order
+        return doc
+
+    # --- helpers -------------------------------------------------------------------
+
+    def _speaker(self, text: str, sent: tuple[int, int], in_sent: list[PersonMention]) -> str | None:
+        for person in in_sent[:1]:
+            tail = text[person.end:sent[1]]
+            if self.lexicon.starts_with(tail, 0, list(SPEECH_VERBS)):
+                return person.name
+        return None
+
+    def _pair(self, order: list[EventRecord]) -> tuple[str, ...] | None:
+        for event in order:
+            if event.klass in MEETING_CLASSES and len(event.principals) == 2:
+                return event.principals
+        return None
+
+    def _subject_before(self, text, start, end, in_sent, state, order) -> list[str]:
+        """The persons acting as subject in ``text[start:end]``: named, 我, or 两国元首."""
+        named = [p.name for p in in_sent if start <= p.start and p.end <= end and not self._is_modifier(text, p)]
+        if named:
+            return named
+        segment = text[start:end]
+        if "我" in segment and state["speaker"]:
+            return [state["speaker"]]
+        if any(word in segment for word in PAIR_WORDS):
+            pair = self._pair(order)
+            if pair:
+                return list(pair)
+        return []
+
+    def _is_modifier(self, text: str, person: PersonMention) -> bool:
+        """习近平 in 习近平主席夫人彭丽媛 only says whose spouse follows."""
+        pos = person.end
+        unit = self.lexicon.match_at(text, pos)
+        if unit is not None and unit.kind == TITLE:
+            pos = unit.end
+        if text.startswith("的", pos):
+            pos += 1
+        return text.startswith(("夫人", "丈夫", "妻子"), pos)
+
+    def _clause_start(self, text: str, sent: tuple[int, int], pos: int) -> int:
+        for i in range(pos - 1, sent[0] - 1, -1):
+            if text[i] in "，；;,":
+                return i + 1
+        return sent[0]
+
+    def _clause_end(self, text: str, sent: tuple[int, int], pos: int) -> int:
+        for i in range(pos, sent[1]):
+            if text[i] in "，；;,。":
+                return i
+        return sent[1]
+
+    def _place_after_zai(self, text: str, start: int, end: int, in_sent: list[PersonMention]) -> str | None:
+        """The place in ``在P`` between ``start`` and ``end``."""
+        pos = text.find("在", start, end)
+        while pos != -1:
+            stop = end
+            for word in PLACE_BOUNDARY:
+                found = text.find(word, pos + 1, end)
+                if found != -1:
+                    stop = min(stop, found)
+            for person in in_sent:
+                if pos < person.start < stop:
+                    stop = person.start
+            phrase = text[pos + 1:stop].strip()
+            if phrase and not any(c in DELIMITERS for c in phrase) and self._is_place(phrase):
+                return phrase
+            pos = text.find("在", pos + 1, end)
+        return None
+
+    def _is_place(self, phrase: str) -> bool:
+        if not 2 <= len(phrase) <= 16 or any(c.isdigit() for c in phrase):
+            return False
+        return (self.lexicon.is_place_phrase(phrase) or phrase in self.lexicon.countries
+                or len(phrase) <= 4 and not self.lexicon.match_at(phrase, 0))
+
+    def _bare_place(self, text: str, start: int, end: int) -> str | None:
+        """A place right before the event noun, with no 在 (…总统海湖庄园会晤)."""
+        unit = self.lexicon.match_at(text, start)
+        if unit is not None and unit.kind == TITLE:
+            start = unit.end
+        phrase = text[start:end]
+        for word in ("举行", "进行", "了"):
+            if phrase.endswith(word):
+                phrase = phrase[: -len(word)]
+        if phrase and self.lexicon.is_place_phrase(phrase) and not any(c in DELIMITERS for c in phrase):
+            return phrase
+        return None
+
+    # --- events --------------------------------------------------------------------
+
+    def _event_nouns(self, text: str, sent: tuple[int, int]):
+        pos = sent[0]
+        while pos < sent[1]:
+            noun = self.lexicon.starts_with(text, pos, self.nouns)
+            if noun:
+                yield pos, noun
+                pos += len(noun)
+            else:
+                pos += 1
+
+    def _is_reference(self, text: str, sent: tuple[int, int], pos: int, noun: str) -> bool:
+        """会谈前，/ 会谈后，/ 参加会见: the noun names an event, it does not report one."""
+        after = pos + len(noun)
+        tail = text[after:after + 3]
+        clause_start = self._clause_start(text, sent, pos)
+        if pos == clause_start and any(tail.startswith(w) for w in REFERENCE_AFTER):
+            return True
+        if self.lexicon.ends_with(text, pos, self.lexicon.attendance):
+            return True
+        return False
+
+    def _events_in(self, text, sent, in_sent, state, order) -> list[EventRecord]:
+        found: list[EventRecord] = []
+        for pos, noun in self._event_nouns(text, sent):
+            if self._is_reference(text, sent, pos, noun):
+                continue
+            klass = self.lexicon.events[noun]
+            evidence = sent
+            if klass in PAIR_CLASSES:
+                found.extend(self._pair_events(text, sent, in_sent, state, order, pos, noun, klass))
+            elif klass in CEREMONY_CLASSES:
+                event = self._ceremony(text, sent, in_sent, state, order, pos, noun, klass)
+                if event:
+                    found.append(event)
+            elif klass == "Signing":
+                before = text[sent[0]:pos]
+                if "见证" in before or "出席" in before:
+                    who = self._subject_before(text, sent[0], pos, in_sent, state, order)
+                    if who:
+                        event = EventRecord(klass, "、".join(who) + "见证签署", tuple(who), evidence)
+                        for name in who:
+                            event.attendees[name] = sent
+                        found.append(event)
+            elif klass == "Visit":
+                event = self._visit(text, sent, in_sent, pos, noun)
+                if event:
+                    found.append(event)
+        return found
+
+    def _pair_events(self, text, sent, in_sent, state, order, pos, noun, klass) -> list[EventRecord]:
+        clause_start = self._clause_start(text, sent, pos)
+        # 1. X同Y…会谈: a conjunction right before the guest's title chain or name.
+        before = [p for p in in_sent if p.end <= pos]
+        for guest in reversed(before):
+            chain_start = min([o.start for o in guest.offices] + [guest.start])
+            if chain_start == sent[0] or text[chain_start - 1] not in CONJUNCTIONS:
+                continue
+            conj = text[chain_start - 1]
+            hosts = self._subject_before(text, sent[0], chain_start - 1, in_sent, state, order)
+            hosts = [h for h in hosts if h != guest.name]
+            if not hosts:
+                continue
+            host = hosts[-1] if len(hosts) > 1 and hosts[0] == guest.name else hosts[0]
+            place = self._place_after_zai(text, sent[0], pos, in_sent) or self._bare_place(text, guest.end, pos)
+            label = f"{host}{conj}{guest.name}" + (f"在{place}" if place else "") + noun
+            event = EventRecord(klass, label, (host, guest.name), sent, place=place)
+            event.attendees[host] = sent
+            event.attendees[guest.name] = sent
+            if klass in MEETING_CLASSES:
+                event.met.append((host, guest.name))
+            return [event]
+        # 2. X会见Y(和Z): the noun used as a verb, host before it, guests after it.
+        if noun not in ("会见", "会晤", "会面", "通电话"):
+            return []
+        hosts = self._subject_before(text, clause_start, pos, in_sent, state, order)
+        if not hosts:
+            return []
+        host = hosts[0]
+        guests = [p.name for p in in_sent if pos < p.start and not self._is_modifier(text, p)]
+        guests = [g for g in dict.fromkeys(guests) if g != host]
+        if not guests:
+            return []
+        place = self._place_after_zai(text, clause_start, pos, in_sent)
+        separately = text[max(pos - 2, 0):pos] == "分别"
+        groups = [[g] for g in guests] if separately else [guests]
+        events = []
+        for group in groups:
+            label = f"{host}{noun}{'、'.join(group)}"
+            event = EventRecord(klass, label, (host, *group), sent, place=place)
+            for name in (host, *group):
+                event.attendees[name] = sent
+            if klass in MEETING_CLASSES:
+                event.met.extend((host, g) for g in group)
+            events.append(event)
+        return events
+
+    def _ceremony(self, text, sent, in_sent, state, order, pos, noun, klass) -> EventRecord | None:
+        clause_start = self._clause_start(text, sent, pos)
+        wei = text.rfind("为", clause_start, pos)
+        if wei != -1:
+            hosts = self._subject_before(text, clause_start, wei, in_sent, state, order)
+            guests = self._subject_before(text, wei + 1, pos, in_sent, state, order)
+            if not hosts or not guests:
+                return None
+            place = self._place_after_zai(text, clause_start, wei + 1, in_sent)
+            label = f"{hosts[0]}" + (f"在{place}" if place else "") + f"为{'、'.join(guests)}举行{noun}"
+            principals = (hosts[0], *guests)
+        else:
+            who = self._subject_before(text, clause_start, pos, in_sent, state, order)
+            if not who:
+                return None
+            place = self._place_after_zai(text, clause_start, pos, in_sent)
+            label = "、".join(who) + "出席" + noun
+            principals = tuple(who)
+        event = EventRecord(klass, label, principals, sent, place=place)
+        for name in principals:
+            event.attendees[name] = sent
+        return event
+
+    def _visit(self, text, sent, in_sent, pos, noun) -> EventRecord | None:
+        clause_start = self._clause_start(text, sent, pos)
+        visitors = [p for p in in_sent if clause_start <= p.start and p.end <= pos]
+        if not visitors:
+            return None
+        visitor = visitors[-1].name
+        destination = "中国" if noun == "访华" else None
+        if destination is None:
+            clause_end = self._clause_end(text, sent, pos)
+            for unit in self.lexicon.scan(text[clause_start:clause_end]):
+                if unit.kind in (COUNTRY, COUNTRY_ABBR):
+                    destination = self.lexicon.country_name(unit.text)
+                    break
+        label = f"{visitor}{noun}" if noun == "访华" else f"{visitor}访问{destination or ''}"
+        event = EventRecord("Visit", label, (visitor,), sent, visitor=visitor, destination=destination)
+        return event
+
+    # --- attendance ------------------------------------------------------------------
+
+    def _attendance(self, text, sent, in_sent, events, order, state) -> None:
+        for verb in self.lexicon.attendance:
+            pos = text.find(verb, sent[0], sent[1])
+            while pos != -1:
+                after = pos + len(verb)
+                noun = self.lexicon.starts_with(text, after, self.nouns)
+                at_end = after >= sent[1] or text[after] in DELIMITERS
+                if noun or at_end:
+                    who = [p.name for p in in_sent if p.end <= pos and not self._is_modifier(text, p)]
+                    target = self._target(order, noun, state)
+                    if target is not None:
+                        for name in dict.fromkeys(who):
+                            target.attendees.setdefault(name, sent)
+                pos = text.find(verb, after, sent[1])
+
+    def _target(self, order: list[EventRecord], noun: str | None, state) -> EventRecord | None:
+        if noun:
+            klass = self.lexicon.events[noun]
+            for event in reversed(order):
+                if event.klass == klass:
+                    return event
+            return None
+        return state["last_event"]
+
+
+def _merge(record: EventRecord, other: EventRecord) -> None:
+    """Fold a second report of the same event into the first."""
+    for name, evidence in other.attendees.items():
+        record.attendees.setdefault(name, evidence)
+    for pair in other.met:
+        if pair not in record.met and pair[::-1] not in record.met:
+            record.met.append(pair)
+    record.place = record.place or other.place
+    record.date = record.date or other.date
+    record.destination = record.destination or other.destination
+
+
+@Language.factory("kg_relations", default_config={"lexicon_dir": None})
+def make_relation_extractor(nlp: Language, name: str, lexicon_dir: str | None) -> RelationExtractor:
+    """Create the relation extractor; ``lexicon_dir`` defaults to the project's ``data/lexicons``."""
+    return RelationExtractor(lexicon_dir)

@@ -1,0 +1,61 @@
+"""``kg_entity_spans``: turn the character-offset records into token spans.
+
+pkuseg often splits names (刘|鹤, 李|忠发) and sometimes glues words across
+a boundary (做|大中|美). This last component splits tokens wherever an
+entity boundary falls inside one, then sets ``doc.ents`` (PERSON, GPE, ORG,
+DATE) and ``doc.spans["kg_posts"]`` (the offices that name posts).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.lexicon import COUNTRY, COUNTRY_ABBR, ORG
+from kg.nlp.records import get_list, register_extensions
+
+UNIT_LABELS = {COUNTRY: "GPE", COUNTRY_ABBR: "GPE", ORG: "ORG"}
+
+
+def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
+    """Split every token that a character offset in ``offsets`` falls inside."""
+    with doc.retokenize() as retokenizer:
+        for token in doc:
+            start, end = token.idx, token.idx + len(token.text)
+            cuts = sorted(o - start for o in offsets if start < o < end)
+            if not cuts:
+                continue
+            bounds = [0, *cuts, len(token.text)]
+            pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
+
+
+class EntitySpans:
+    """Aligns persons, units, dates and posts to tokens."""
+
+    def __init__(self) -> None:
+        register_extensions()
+
+    def __call__(self, doc: Doc) -> Doc:
+        wanted: list[tuple[int, int, str]] = []
+        wanted += [(p.start, p.end, "PERSON") for p in get_list(doc, "kg_persons")]
+        wanted += [(u.start, u.end, UNIT_LABELS[u.kind]) for u in get_list(doc, "kg_units") if u.kind in UNIT_LABELS]
+        wanted += [(d.start, d.end, "DATE") for d in get_list(doc, "kg_dates")]
+        posts = [(h.office.start, h.office.end, "POST") for h in get_list(doc, "kg_holdings")]
+        split_tokens_at(doc, {o for s, e, _ in wanted + posts for o in (s, e)})
+        spans = [doc.char_span(s, e, label=label) for s, e, label in wanted]
+        # Persons first: a name wins over a body or country it overlaps.
+        ordered = sorted((s for s in spans if s is not None), key=lambda s: (s.label_ != "PERSON"))
+        doc.ents = filter_spans(ordered)
+        doc.spans["kg_posts"] = [s for s in (doc.char_span(a, b, label=lab) for a, b, lab in posts) if s is not None]
+        return doc
+
+
+@Language.factory("kg_entity_spans")
+def make_entity_spans(nlp: Language, name: str) -> EntitySpans:
+    """Create the span aligner."""
+    return EntitySpans()
+
+
+__all__ = ["EntitySpans", "Span", "split_tokens_at"]

@@ -1,0 +1,129 @@
+"""Facts to RDF: an rdflib ``Dataset`` with one named graph per article.
+
+Each article's graph holds its facts, the descriptions (type, label,
+aliases) of the entities they touch, the article itself, and one reified
+``rdf:Statement`` per fact carrying ``prov:wasDerivedFrom`` and
+``kg:evidence``. The union of the graphs is the knowledge graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Dataset, Graph, Literal, URIRef
+
+from kg.facts import (
+    ARTICLE, ATTENDEE, AUTHOR, COUNTRY_KIND, DESTINATION, EVENT, HOLDS, LOCATION, MENTIONS, MET, ORGANIZATION,
+    PERSON, PLACE, POST, POST_IN, PUBLISHER, SPOUSE, START_DATE, VISITOR, ArticleFacts, DateValue, Node,
+)
+from kg.rdf.iris import node_iri, statement_iri
+from kg.rdf.vocab import KG, ORG, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD
+
+PROPERTIES = {
+    HOLDS: ORG.holds, MET: KG.met, SPOUSE: SDO.spouse, ATTENDEE: SDO.attendee, LOCATION: SDO.location,
+    START_DATE: SDO.startDate, AUTHOR: SDO.author, PUBLISHER: SDO.publisher, MENTIONS: SDO.mentions,
+    VISITOR: KG.visitor, DESTINATION: KG.destination, POST_IN: ORG.postIn,
+}
+CLASSES = {
+    PERSON: SDO.Person, POST: ORG.Post, COUNTRY_KIND: SDO.Country, ORGANIZATION: SDO.Organization,
+    PLACE: SDO.Place, EVENT: SDO.Event, ARTICLE: SDO.NewsArticle,
+}
+#: Facts about who said what are not reified (the article itself is their source).
+UNREIFIED = {MENTIONS}
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def date_literal(value: DateValue) -> Literal:
+    return Literal(value.iso(), datatype=XSD.date if value.year else XSD.gMonthDay)
+
+
+def _labels(results: Iterable[ArticleFacts]) -> tuple[dict[Node, str], dict[Node, set[str]]]:
+    """One label per entity over the whole build, the other surface forms as aliases."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    aliases: dict[tuple[str, str], set[str]] = {}
+    for result in results:
+        for node in result.nodes():
+            seen.setdefault((node.kind, node.key), set()).add(node.label)
+        for node, forms in result.aliases.items():
+            aliases.setdefault((node.kind, node.key), set()).update(forms)
+    labels, alts = {}, {}
+    for result in results:
+        for node in result.nodes():
+            ident = (node.kind, node.key)
+            label = min(seen[ident], key=lambda s: (len(s), s))
+            labels[node] = label
+            alts[node] = (seen[ident] | aliases.get(ident, set())) - {label}
+    return labels, alts
+
+
+def describe(graph: Graph, node: Node, label: str, aliases: set[str]) -> URIRef:
+    """Type, label and aliases of one entity."""
+    iri = node_iri(node)
+    graph.add((iri, RDF.type, CLASSES[node.kind]))
+    if node.kind == EVENT and node.klass:
+        graph.add((iri, RDF.type, KG[node.klass]))
+    if node.kind != ARTICLE:
+        graph.add((iri, RDFS.label, zh(label)))
+        for alias in aliases:
+            graph.add((iri, SKOS.altLabel, zh(alias)))
+    return iri
+
+
+def describe_article(graph: Graph, result: ArticleFacts) -> URIRef:
+    article = result.article
+    iri = describe(graph, result.node, "", set())
+    graph.add((iri, SDO.identifier, Literal(article.id)))
+    if article.title:
+        graph.add((iri, SDO.headline, zh(article.title)))
+    if article.date:
+        graph.add((iri, SDO.datePublished, Literal(article.date.isoformat(), datatype=XSD.date)))
+    if article.dateline:
+        graph.add((iri, SDO.dateline, zh(article.dateline.text)))
+    if article.path:
+        graph.add((iri, SDO.url, Literal(article.path)))
+    graph.add((iri, KG.contentHash, Literal(article.content_hash)))
+    return iri
+
+
+def build_dataset(results: list[ArticleFacts]) -> Dataset:
+    """All articles' facts as a dataset of per-article named graphs."""
+    dataset = Dataset()
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace)
+    labels, alts = _labels(results)
+    for result in results:
+        art = node_iri(result.node)
+        graph = dataset.graph(art)
+        describe_article(graph, result)
+        for node in result.nodes() - {result.node}:
+            describe(graph, node, labels[node], alts[node])
+        for fact in result.facts:
+            subject = node_iri(fact.subject)
+            predicate = PROPERTIES[fact.relation]
+            obj = date_literal(fact.object) if isinstance(fact.object, DateValue) else node_iri(fact.object)
+            graph.add((subject, predicate, obj))
+            if fact.relation in UNREIFIED:
+                continue
+            statement = statement_iri(subject, predicate, obj, art)
+            graph.add((statement, RDF.type, RDF.Statement))
+            graph.add((statement, RDF.subject, subject))
+            graph.add((statement, RDF.predicate, predicate))
+            graph.add((statement, RDF.object, obj))
+            graph.add((statement, PROV.wasDerivedFrom, art))
+            evidence = fact.evidence or (result.article.dateline.text if result.article.dateline else None)
+            if evidence:
+                graph.add((statement, KG.evidence, zh(evidence)))
+    return dataset
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """Every triple of every named graph in one graph."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph

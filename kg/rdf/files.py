@@ -1,0 +1,110 @@
+"""Reading and writing graph files: formats, deterministic output, no half-written files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+from kg.rdf.vocab import PREFIXES
+
+#: user-facing format name -> (rdflib format, file suffix)
+FORMATS = {
+    "turtle": ("turtle", ".ttl"), "nt": ("nt", ".nt"), "trig": ("trig", ".trig"),
+    "nquads": ("nquads", ".nq"), "jsonld": ("json-ld", ".jsonld"), "xml": ("xml", ".rdf"),
+}
+SUFFIX_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "json-ld",
+                  ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".n3": "n3"}
+
+
+class GraphFileError(ValueError):
+    """A graph file that cannot be read; the message names file and reason."""
+
+
+def load_dataset(path: str | Path) -> Dataset:
+    """Parse any RDF file by its suffix into a dataset whose default graph is the union."""
+    path = Path(path)
+    if not path.is_file():
+        raise GraphFileError(f"{path}: no such graph file")
+    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise GraphFileError(f"{path}: unknown graph format (use one of {', '.join(sorted(SUFFIX_FORMATS))})")
+    dataset = Dataset(default_union=True)
+    try:
+        dataset.parse(str(path), format=fmt)
+    except Exception as exc:  # noqa: BLE001 - parsers raise many types; report one line
+        reason = " ".join(str(exc).split())[:200]
+        raise GraphFileError(f"{path}: not valid {fmt} ({reason})") from None
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=False)
+    return dataset
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _sorted_graph(graph: Graph) -> Graph:
+    """A copy whose triples were added in sorted order (rdflib's output follows insertion)."""
+    copy = Graph()
+    for prefix, namespace in PREFIXES.items():
+        copy.bind(prefix, namespace)
+    for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
+        copy.add(triple)
+    return copy
+
+
+def turtle_bytes(graph: Graph) -> bytes:
+    """Turtle with subjects and objects in a stable order: same graph, same bytes."""
+    return _sorted_graph(graph).serialize(format="turtle", encoding="utf-8")
+
+
+def trig_bytes(dataset: Dataset) -> bytes:
+    """TriG with named graphs sorted by name, each written as stable Turtle."""
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    parts = [header]
+    graphs = sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier))
+    for graph in graphs:
+        body = _sorted_graph(graph).serialize(format="turtle", encoding="utf-8").decode("utf-8")
+        body = "\n".join(line for line in body.splitlines() if not line.startswith("@prefix"))
+        parts.append(f"\n<{graph.identifier}> {{\n{body.strip()}\n}}\n")
+    return "".join(parts).encode("utf-8")
+
+
+def serialize(dataset: Dataset, fmt: str) -> bytes:
+    """``dataset`` in one of :data:`FORMATS` (turtle, nt, xml, jsonld flatten the graphs)."""
+    if fmt not in FORMATS:
+        raise GraphFileError(f"unknown format {fmt!r} (use one of {', '.join(FORMATS)})")
+    rdflib_format, _ = FORMATS[fmt]
+    if fmt == "trig":
+        return trig_bytes(dataset)
+    if fmt == "nquads":
+        lines = sorted(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines())
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    union = Graph()
+    for prefix, namespace in PREFIXES.items():
+        union.bind(prefix, namespace)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    if fmt == "turtle":
+        return turtle_bytes(union)
+    if fmt == "nt":
+        lines = sorted(union.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines())
+        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+    return _sorted_graph(union).serialize(format=rdflib_format, encoding="utf-8")
+
+
+__all__ = ["FORMATS", "GraphFileError", "TurtleSerializer", "load_dataset", "serialize", "write_atomic"]

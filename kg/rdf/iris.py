@@ -1,0 +1,30 @@
+"""Stable IRIs: the same entity gets the same IRI in every article and every run."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import quote
+
+from rdflib import URIRef
+
+from kg.facts import Node
+from kg.rdf.vocab import ID
+
+_PATHS = {"Person": "person", "Post": "post", "Country": "country", "Organization": "org",
+          "Place": "place", "Article": "article"}
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def node_iri(node: Node) -> URIRef:
+    """``id:person/%E4%B9%A0…`` for named things; events get a digest of their key."""
+    if node.kind == "Event":
+        return ID[f"event/{_digest(node.key)}"]
+    return ID[f"{_PATHS[node.kind]}/{quote(node.key, safe='')}"]
+
+
+def statement_iri(subject: URIRef, predicate: URIRef, obj: object, article: URIRef) -> URIRef:
+    """The reified statement of one fact in one article."""
+    return ID[f"statement/{_digest(' '.join(map(str, (subject, predicate, obj, article))))}"]

