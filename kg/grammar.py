@@ -23,6 +23,7 @@ from kg.lexicon import COUNTRY, COUNTRY_ABBR, ORG, TITLE, Lexicon, Unit
 DELIMITERS = set("，。、；：！？,.;:!?（）()“”‘’「」『』《》【】[]<>—…\"' \t\r\n\u3000")
 NAME_JOINERS = set("·•‧・")
 MAX_FOREIGN_NAME = 10
+CHAIN_JOINERS = "、兼"  # 中共中央政治局委员、国务委员兼外交部长王毅
 MAX_QUALIFIER_UNITS = 8
 
 
@@ -208,7 +209,7 @@ class Grammar:
             offices = [office]
             # Walk back over 、-separated offices of the same chain.
             cursor = office.start
-            while cursor > 0 and text[cursor - 1] == "、":
+            while cursor > 0 and text[cursor - 1] in CHAIN_JOINERS:
                 prev_title = self.lex.match_ending_at(text, cursor - 1, (TITLE,))
                 if prev_title is None:
                     break

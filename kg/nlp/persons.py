@@ -58,6 +58,7 @@ class PersonFinder:
             known.add(name)
 
         self._spouses(doc, persons, known, sentences, foreign)
+        self._listed_names(text, persons, known)
         self._propagate(text, persons, known)
         persons.sort(key=lambda p: (p.start, -p.end))
         doc._.kg_persons = _without_overlaps(persons)
@@ -85,7 +86,7 @@ class PersonFinder:
     def _name_ending_before(self, text: str, pos: int, known: set[str]) -> str | None:
         """A known name right before ``pos``, allowing a title or 的 in between (习近平主席夫人)."""
         end = pos
-        if text[end - 1:end] == "的":
+        if text[end - 1:end] in ("的", "和", "与", "及"):  # 习近平的夫人 / 习近平和夫人
             end -= 1
         unit = self.lexicon.match_ending_at(text, end, (TITLE,))
         if unit is not None:
@@ -94,6 +95,41 @@ class PersonFinder:
             if text.startswith(name, end - len(name)) and end - len(name) >= 0:
                 return name
         return None
+
+    def _listed_names(self, text: str, persons: list[PersonMention], known: set[str]) -> None:
+        """Untitled names in a list before an attendance verb (蔡奇、王毅等参加).
+
+        Each item between separators must be exactly a Chinese name (a
+        surname and one or two characters) and the list must end in 等 or an
+        attendance verb, so ordinary words do not qualify.
+        """
+        for verb in self.lexicon.attendance:
+            pos = text.find(verb)
+            while pos != -1:
+                end = pos - 1 if text[pos - 1:pos] == "等" else pos
+                cursor = end
+                while cursor > 0:
+                    start = cursor
+                    while start > 0 and text[start - 1] not in "、，,；。\n":
+                        start -= 1
+                    item = text[start:cursor]
+                    is_name = self._is_bare_name(item)
+                    if not is_name:
+                        break
+                    if item not in known:
+                        known.add(item)
+                        persons.append(PersonMention(start, cursor, item))
+                    if start == 0 or text[start - 1] not in "、，,":
+                        break
+                    cursor = start - 1
+                pos = text.find(verb, pos + len(verb))
+
+    def _is_bare_name(self, item: str) -> bool:
+        surname = self.lexicon.starts_with(item, 0, self.lexicon.surnames)
+        if not surname or len(item) - len(surname) not in (1, 2):
+            return False
+        return self.grammar.valid_name(item) and self.lexicon.match_at(item, 0) is None and not any(
+            self.lexicon.starts_with(item, i, self.lexicon.name_stops) for i in range(len(item)))
 
     @staticmethod
     def _propagate(text: str, persons: list[PersonMention], known: set[str]) -> None:

@@ -32,7 +32,7 @@ CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
 SPEECH_VERBS = ("强调", "表示", "指出", "说", "认为", "介绍", "宣布")
 REFERENCE_AFTER = ("前", "后", "中", "时", "期间", "结束")
 PAIR_WORDS = ("两国元首", "两国领导人", "双方")
-PLACE_BOUNDARY = ("同", "与", "和", "为", "会见", "会晤", "举行", "出席", "主持", "接见", "看望", "参加")
+PLACE_BOUNDARY = ("分别", "共同", "一起", "同", "与", "和", "为", "会见", "会晤", "举行", "出席", "主持", "接见", "看望", "参加")
 
 
 class RelationExtractor:
@@ -49,7 +49,8 @@ class RelationExtractor:
         dates: list[DateMention] = get_list(doc, "kg_dates")
         events: dict[tuple, EventRecord] = {}
         order: list[EventRecord] = []  # events in the order the text first names them
-        state = {"speaker": None, "last_date": None, "last_event": None}
+        # last_events: every event the latest reporting sentence created (分别会见 makes several).
+        state = {"speaker": None, "last_date": None, "last_events": []}
 
         for sent in sentence_spans(doc):
             in_sent = [p for p in persons if sent[0] <= p.start < sent[1]]
@@ -57,6 +58,7 @@ class RelationExtractor:
             if speaker:
                 state["speaker"] = speaker
             sent_dates = [d for d in dates if sent[0] <= d.start < sent[1]]
+            created = []
             for found in self._events_in(text, sent, in_sent, state, order):
                 if found.date is None and sent_dates:
                     found.date = sent_dates[0]
@@ -70,9 +72,11 @@ class RelationExtractor:
                     order.append(record)
                 else:
                     _merge(record, found)
-                state["last_event"] = record
+                created.append(record)
                 if record.date is not None:
                     state["last_date"] = record.date
+            if created:
+                state["last_events"] = created
             self._attendance(text, sent, in_sent, events, order, state)
         doc._.kg_events = order
         return doc
@@ -216,15 +220,28 @@ class RelationExtractor:
                     found.append(event)
         return found
 
+    def _conjunction_before(self, text: str, floor: int, chain_start: int) -> int | None:
+        """Position of 同/与/和 right before a guest's title chain, allowing a short body the
+        lexicons do not know (同越共中央总书记苏林: 越共 is unknown, 中央总书记 is read)."""
+        for offset in range(1, 4):
+            at = chain_start - offset
+            if at < floor or text[at] in DELIMITERS:
+                return None
+            if text[at] in CONJUNCTIONS:
+                return at
+        return None
+
     def _pair_events(self, text, sent, in_sent, state, order, pos, noun, klass) -> list[EventRecord]:
         clause_start = self._clause_start(text, sent, pos)
         # 1. X同Y…会谈: a conjunction right before the guest's title chain or name.
         before = [p for p in in_sent if p.end <= pos]
         for guest in reversed(before):
             chain_start = min([o.start for o in guest.offices] + [guest.start])
-            if chain_start == sent[0] or text[chain_start - 1] not in CONJUNCTIONS:
+            conj_at = self._conjunction_before(text, sent[0], chain_start)
+            if conj_at is None:
                 continue
-            conj = text[chain_start - 1]
+            chain_start = conj_at + 1
+            conj = text[conj_at]
             hosts = self._subject_before(text, sent[0], chain_start - 1, in_sent, state, order)
             hosts = [h for h in hosts if h != guest.name]
             if not hosts:
@@ -314,20 +331,20 @@ class RelationExtractor:
                 at_end = after >= sent[1] or text[after] in DELIMITERS
                 if noun or at_end:
                     who = [p.name for p in in_sent if p.end <= pos and not self._is_modifier(text, p)]
-                    target = self._target(order, noun, state)
-                    if target is not None:
+                    for target in self._targets(order, noun, state):
                         for name in dict.fromkeys(who):
                             target.attendees.setdefault(name, sent)
                 pos = text.find(verb, after, sent[1])
 
-    def _target(self, order: list[EventRecord], noun: str | None, state) -> EventRecord | None:
+    def _targets(self, order: list[EventRecord], noun: str | None, state) -> list[EventRecord]:
+        """The events an attendance verb refers to: the named kind's latest, else the latest reported."""
         if noun:
             klass = self.lexicon.events[noun]
             for event in reversed(order):
                 if event.klass == klass:
-                    return event
-            return None
-        return state["last_event"]
+                    return [event]
+            return []
+        return state["last_events"]
 
 
 def _merge(record: EventRecord, other: EventRecord) -> None:

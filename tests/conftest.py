@@ -1,0 +1,60 @@
+"""Shared fixtures: the pipeline (loaded once), sample articles, built sample graphs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ARTICLES = ROOT / "data" / "articles"
+SAMPLES = sorted(p.stem for p in ARTICLES.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    from kg.lexicon import load_lexicon
+
+    return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def extract_text(nlp):
+    """text -> ArticleFacts, through the real pipeline."""
+    from kg.facts import facts_from_doc
+    from kg.io.articles import make_article
+
+    def run(text: str, article_id: str = "t"):
+        article = make_article(text, article_id=article_id)
+        return facts_from_doc(article, nlp(article.text))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, nlp):
+    """Each sample built alone, and both together: name -> output folder."""
+    from kg.cli import main
+
+    out = {}
+    base = tmp_path_factory.mktemp("built")
+    for name in SAMPLES:
+        assert main(["build", str(ARTICLES / f"{name}.txt"), "-o", str(base / name)]) == 0
+        out[name] = base / name
+    assert main(["build", str(ARTICLES), "-o", str(base / "all")]) == 0
+    out["all"] = base / "all"
+    return out
+
+
+def relation_pairs(facts, relation: str) -> set[tuple[str, str]]:
+    """(subject label, object label) of the facts of one relation."""
+    return {(f.subject.label, getattr(f.object, "label", str(f.object))) for f in facts.facts
+            if f.relation == relation}

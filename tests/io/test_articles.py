@@ -1,0 +1,102 @@
+"""Reading articles: formats, datelines, headlines, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kg.io.articles import ArticleError, iter_articles, make_article, split_headline
+from kg.io.dateline import find_dateline
+
+LEAD = "国务院总理李强28日在人民大会堂会见新加坡总理黄循财。李强表示，中方愿同新方深化合作。"
+
+
+def test_dateline_at_end_gives_agency_place_date_reporters():
+    line = find_dateline("……等参加。（新华社北京11月9日电记者李忠发、许可）", {"新华社"})
+    assert (line.agency, line.place, line.month, line.day) == ("新华社", "北京", 11, 9)
+    assert line.reporters == ["李忠发", "许可"]
+
+
+def test_dateline_at_start_with_reporters_in_brackets():
+    line = find_dateline("新华社华盛顿3月5日电（记者张三 李四）美国总统……", {"新华社"})
+    assert (line.place, line.month, line.day, line.reporters) == ("华盛顿", 3, 5, ["张三", "李四"])
+
+
+def test_dateline_is_removed_from_body_and_gives_month():
+    article = make_article(LEAD + "（新华社北京3月28日电记者王明）", article_id="x")
+    assert "新华社" not in article.text and article.month == 3 and article.dateline.reporters == ["王明"]
+
+
+def test_headline_before_blank_line():
+    headline, body = split_headline("李强会见黄循财\n\n" + LEAD)
+    assert headline == "李强会见黄循财" and body == LEAD
+
+
+def test_headline_glued_to_lead_is_split_at_the_subject():
+    headline, body = split_headline("李强会见新加坡总理黄循财强调深化合作" + LEAD)
+    assert headline == "李强会见新加坡总理黄循财强调深化合作"
+    assert body.startswith("国务院总理李强28日")
+
+
+def test_no_headline_when_text_starts_with_lead():
+    assert split_headline(LEAD)[0] is None
+
+
+def test_jsonl_fields(tmp_path):
+    path = tmp_path / "a.jsonl"
+    rows = [{"id": "n1", "title": "标题", "date": "2024-03-28", "source": "新华社", "text": LEAD}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    (article,) = iter_articles([path])
+    assert (article.id, article.title, article.year, article.source) == ("n1", "标题", 2024, "新华社")
+
+
+def test_gbk_file_is_read_with_a_note(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(LEAD.encode("gbk"))
+    (article,) = iter_articles([path])
+    assert article.text == LEAD and "GB18030" in article.notes[0]
+
+
+def test_html_is_reduced_to_text(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body><p>{LEAD}</p><script>alert(1)</script></body></html>", encoding="utf-8")
+    (article,) = iter_articles([path])
+    assert article.text == LEAD
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "empty"),
+    (b"   \n\n", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    (b"\xff\xfe\xfa\xfb" * 10, "neither UTF-8"),
+])
+def test_bad_files_give_one_line_errors(tmp_path, content, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(ArticleError) as info:
+        list(iter_articles([path]))
+    message = str(info.value)
+    assert reason in message and str(path) in message and "\n" not in message
+
+
+def test_huge_article_is_refused(tmp_path, monkeypatch):
+    import kg.io.articles as articles
+
+    monkeypatch.setattr(articles, "MAX_CHARS", 100)
+    path = tmp_path / "big.txt"
+    path.write_text(LEAD * 10, encoding="utf-8")
+    with pytest.raises(ArticleError, match="over the limit"):
+        list(iter_articles([path]))
+
+
+def test_bad_jsonl_line_names_the_line(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_text('{"id": "1", "text": "文本。"}\n{not json}\n', encoding="utf-8")
+    with pytest.raises(ArticleError, match=r"a\.jsonl:2: not JSON"):
+        list(iter_articles([path]))
+
+
+def test_missing_input_is_an_error(tmp_path):
+    with pytest.raises(ArticleError, match="no such file"):
+        list(iter_articles([tmp_path / "nope.txt"]))

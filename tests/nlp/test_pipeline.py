@@ -1,0 +1,86 @@
+"""The spaCy pipeline: components from config.cfg, and what they find in unseen text."""
+
+from __future__ import annotations
+
+from conftest import relation_pairs
+
+
+def test_pipeline_is_assembled_from_config(nlp):
+    assert nlp.pipe_names == ["sentencizer", "kg_lexicon", "kg_persons", "kg_relations", "kg_entity_spans"]
+    assert nlp.config["nlp"]["tokenizer"]["segmenter"] == "pkuseg"
+
+
+def test_entities_align_to_tokens_even_when_pkuseg_splits_a_name(nlp):
+    doc = nlp("中共中央政治局委员、中央财经委员会办公室主任刘鹤，外交部部长王毅等参加。")
+    persons = [e.text for e in doc.ents if e.label_ == "PERSON"]
+    assert persons == ["刘鹤", "王毅"]
+    assert {s.text for s in doc.spans["kg_posts"]} >= {"中共中央政治局委员", "外交部部长"}
+
+
+def test_holds_and_no_title_in_names(extract_text):
+    facts = extract_text("国务院总理李强28日在人民大会堂会见新加坡总理黄循财。")
+    assert relation_pairs(facts, "holds") == {("李强", "国务院总理"), ("黄循财", "新加坡总理")}
+    assert relation_pairs(facts, "met") == {("李强", "黄循财")}
+
+
+def test_separate_meetings_do_not_link_the_guests(extract_text):
+    facts = extract_text("国家副主席韩正10日在北京分别会见法国外长巴罗和德国外长贝尔伯克。外交部副部长孙卫东陪同。")
+    met = relation_pairs(facts, "met")
+    assert met == {("韩正", "巴罗"), ("韩正", "贝尔伯克")}
+    events = {f.subject for f in facts.facts if f.relation == "attendee"}
+    assert len(events) == 2
+    attendees = relation_pairs(facts, "attendee")
+    assert {a for e, a in attendees} == {"韩正", "巴罗", "贝尔伯克", "孙卫东"}
+    assert relation_pairs(facts, "location") == {("韩正会见巴罗", "北京"), ("韩正会见贝尔伯克", "北京")}
+
+
+def test_talks_ceremony_spouse_and_attendance_list(extract_text):
+    text = ("中共中央总书记、国家主席习近平12日在钓鱼台国宾馆同越共中央总书记苏林举行会谈。"
+            "会谈前，习近平在人民大会堂为苏林举行欢迎仪式。习近平和夫人彭丽媛出席。蔡奇、王毅等参加。")
+    facts = extract_text(text)
+    assert relation_pairs(facts, "met") == {("习近平", "苏林")}
+    assert relation_pairs(facts, "spouse") == {("习近平", "彭丽媛")}
+    attendees = relation_pairs(facts, "attendee")
+    ceremony = {p for e, p in attendees if "欢迎仪式" in e}
+    talks = {p for e, p in attendees if "会谈" in e}
+    assert ceremony == {"习近平", "苏林", "彭丽媛", "蔡奇", "王毅"}
+    assert talks == {"习近平", "苏林"}
+    places = dict(relation_pairs(facts, "location"))
+    assert places["习近平同苏林在钓鱼台国宾馆会谈"] == "钓鱼台国宾馆"
+    assert ("苏林", "越共中央总书记") in relation_pairs(facts, "holds")
+
+
+def test_heads_of_state_and_pronoun_resolve(extract_text):
+    text = ("国家主席习近平9日同法国总统马克龙举行会谈。会谈后，两国元首共同见证了合作文件的签署。"
+            "习近平指出，我同马克龙总统去年会晤时达成了共识。")
+    facts = extract_text(text)
+    signing = {p for e, p in relation_pairs(facts, "attendee") if "签署" in e}
+    assert signing == {"习近平", "马克龙"}
+    assert relation_pairs(facts, "met") == {("习近平", "马克龙")}
+
+
+def test_phone_call_is_an_event_but_not_a_meeting(extract_text):
+    facts = extract_text("俄罗斯总统普京8日同国家主席习近平通电话。")
+    assert relation_pairs(facts, "met") == set()
+    assert {p for _, p in relation_pairs(facts, "attendee")} == {"普京", "习近平"}
+
+
+def test_visit_has_visitor_and_destination(extract_text):
+    facts = extract_text("美国总统拜登总统访华期间，两国签署了协议。")
+    assert relation_pairs(facts, "visitor") == {("拜登访华", "拜登")}
+    assert relation_pairs(facts, "destination") == {("拜登访华", "中国")}
+
+
+def test_country_short_forms_resolve(extract_text):
+    facts = extract_text("中方愿同美方一道推动中美关系发展。")
+    countries = {o.label for o in (f.object for f in facts.facts if f.relation == "mentions")}
+    assert countries == {"中国", "美国"}
+    aliases = {n.label: a for n, a in facts.aliases.items()}
+    assert {"中方", "中"} <= aliases["中国"] and {"美方", "美"} <= aliases["美国"]
+
+
+def test_dateline_gives_authors_and_event_date(extract_text):
+    facts = extract_text("国务院总理李强28日会见新加坡总理黄循财。（新华社北京3月28日电记者王明、张华）")
+    assert {o.label for o in (f.object for f in facts.facts if f.relation == "author")} == {"王明", "张华"}
+    (date,) = [f.object for f in facts.facts if f.relation == "startDate"]
+    assert date.iso() == "--03-28"
