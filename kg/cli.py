@@ -45,7 +45,7 @@ def _build(args: argparse.Namespace) -> int:
     try:
         (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
         (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
-        (staging / "graph.html").write_text(render_page(union_graph(dataset), "kg: " + out.name), encoding="utf-8")
+        (staging / "graph.html").write_text(render_page(union_graph(dataset), "kg knowledge graph"), encoding="utf-8")
         out.mkdir(exist_ok=True)
         for name in ("graph.ttl", "graph.trig", "graph.html"):
             (staging / name).replace(out / name)

@@ -52,9 +52,29 @@ def _sha256(path: Path) -> str:
 
 
 def is_ready(folder: Path | None = None) -> bool:
-    """True when every model file is present (checksums are checked at fetch)."""
+    """True when the model was fetched and verified (checksums are checked at fetch)."""
     folder = folder or model_dir()
-    return all((folder / name).is_file() for name in MODEL_FILES_SHA256) and (folder / ".verified").is_file()
+    needed = ["weights.npz", "features.msgpack", ".verified"]
+    return all((folder / name).is_file() for name in needed)
+
+
+def _features_to_msgpack(folder: Path) -> None:
+    """Write the ``features.msgpack`` spacy-pkuseg reads first, from the verified pickle.
+
+    Without it spacy-pkuseg warns on every load and unpickles the features;
+    converting once, right after the checksum, keeps pickle out of every run.
+    """
+    import pickle
+
+    import srsly
+
+    with open(folder / "features.pkl", "rb") as handle:
+        data = pickle.load(handle)  # noqa: S301 - checked against the recorded sha256 just before
+    srsly.write_msgpack(folder / "features.msgpack", {
+        "unigram": sorted(data["unigram"]), "bigram": sorted(data["bigram"]),
+        "feature_to_idx": data["feature_to_idx"], "tag_to_idx": data["tag_to_idx"],
+    })
+    (folder / "features.pkl").unlink()
 
 
 def require_model() -> Path:
@@ -106,6 +126,7 @@ def fetch(folder: Path | None = None) -> Path:
             got = _sha256(staging / name)
             if got != expected:
                 raise ModelError(f"{name}: sha256 {got} differs from the recorded {expected}")
+        _features_to_msgpack(staging)
         (staging / ".verified").write_text(ARCHIVE_SHA256 + "\n")
         folder.parent.mkdir(parents=True, exist_ok=True)
         if folder.exists():

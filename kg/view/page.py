@@ -42,6 +42,7 @@ EDGE_TYPES = {
     KG.visitor: "访问者 visitor", KG.destination: "目的地 destination", ORG.postIn: "隶属 post in",
 }
 SYMMETRIC = {KG.met, SDO.spouse}
+MAX_LABEL = 24  # longer labels (headlines) are cut on the canvas; the hover shows them whole
 
 
 def _type_of(graph: Graph, node: URIRef) -> URIRef | None:
@@ -95,7 +96,9 @@ def build_network(graph: Graph) -> Network:
             lines.append("又称: " + "、".join(aliases))
         for date in sorted(str(d) for d in graph.objects(node, SDO.startDate)):
             lines.append("日期: " + date)
-        net.add_node(str(node), label=label, title="\n".join(lines), color=color, group=kind)
+        # No pyvis "group": vis would paint groups in its own colours, not the legend's.
+        short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+        net.add_node(str(node), label=short, title="\n".join(lines), color=color)
     evidence = _evidence(graph)
     seen = set()
     for predicate, name in EDGE_TYPES.items():

@@ -1,0 +1,77 @@
+"""The kg command: errors are one line, nothing is half-written, queries format."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, SAMPLES
+
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+def run_kg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*KG, *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if "features.msgpack" not in line]
+    assert len(lines) == 1 and lines[0].startswith("kg: error:"), result.stderr
+    assert "Traceback" not in result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"\xff\xfe\xfa" * 5])
+def test_bad_article_leaves_no_output(tmp_path, content):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = ROOT / "data" / "articles" / f"{SAMPLES[0]}.txt"
+    out = tmp_path / "out"
+    line = one_line_error(run_kg("build", str(good), str(bad), "-o", str(out)))
+    assert str(bad) in line
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")], "staging folder left behind"
+
+
+def test_malformed_sparql_names_the_position(built):
+    line = one_line_error(run_kg("query", str(built["all"] / "graph.ttl"), "SELECT ?x WHERE { ?x a }"))
+    assert "malformed SPARQL" in line and "line 1" in line
+
+
+def test_bad_graph_file_is_one_line(tmp_path):
+    bad = tmp_path / "g.ttl"
+    bad.write_text("this is not turtle <<<", encoding="utf-8")
+    assert str(bad) in one_line_error(run_kg("query", str(bad), "ASK {}"))
+
+
+def test_canned_queries_run_in_every_format(built):
+    graph = str(built["all"] / "graph.ttl")
+    offices = run_kg("query", graph, "-f", "schemas/queries/offices.rq", "--format", "json")
+    rows = json.loads(offices.stdout)
+    assert {"person": "汪洋", "office": "国务院副总理"} in rows
+    meetings = run_kg("query", graph, "-f", "schemas/queries/meetings.rq", "--format", "csv")
+    assert meetings.stdout.splitlines()[0] == "a,b,event,date,place"
+    assert any(line.startswith("习近平,特朗普,") and "人民大会堂" in line for line in meetings.stdout.splitlines())
+    attendees = run_kg("query", graph, "-f", "schemas/queries/attendees.rq")
+    assert "彭丽媛" in attendees.stdout and attendees.stdout.rstrip().endswith("rows)")
+    evidence = run_kg("query", graph, "-f", "schemas/queries/evidence.rq", "--format", "json")
+    facts = json.loads(evidence.stdout)
+    assert all(row["sentence"] for row in facts)
+    assert any(row["subject"] == "习近平" and "同美国总统特朗普举行会谈" in row["sentence"] for row in facts)
+
+
+def test_ask_and_construct(built):
+    graph = str(built["all"] / "graph.ttl")
+    assert run_kg("query", graph, "ASK { ?p a schema:Person }").stdout.strip() == "true"
+    out = run_kg("query", graph, "CONSTRUCT { ?a kg:met ?b } WHERE { ?a kg:met ?b }").stdout
+    assert "met" in out
+
+
+def test_help_for_every_command():
+    for command in ("build", "query", "view", "export"):
+        result = run_kg(command, "--help")
+        assert result.returncode == 0 and "usage: kg " + command in result.stdout
