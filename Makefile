@@ -45,3 +45,6 @@ lint: setup
 
 clean:
 	rm -rf out .pytest_cache
+
+bench: setup
+	$(BIN)/python scripts/bench.py

@@ -157,7 +157,8 @@ class Grammar:
 
     # --- offices ------------------------------------------------------------------
 
-    def office_before(self, text: str, title: Unit, token_spans: list[tuple[int, int]] | None = None) -> Office:
+    def office_before(self, text: str, title: Unit, token_spans: dict[int, list[tuple[int, int]]] | None = None,
+                      ) -> Office:
         """The office ending with ``title``: the title and the bodies or countries right before it."""
         start = title.start
         countries: list[str] = []
@@ -185,8 +186,8 @@ class Grammar:
     def _org_token_ending_at(self, text: str, end: int, token_spans) -> Unit | None:
         if not token_spans:
             return None
-        for t_start, t_end in token_spans:
-            if t_end == end and t_end - t_start >= 2:
+        for t_start, t_end in token_spans.get(end, ()):
+            if t_end - t_start >= 2:
                 word = text[t_start:t_end]
                 if all(is_han(c) for c in word) and self.lex.is_org_word(word):
                     return Unit(t_start, t_end, ORG, word)
@@ -194,16 +195,28 @@ class Grammar:
 
     def _sandwiched_word(self, text: str, end: int, token_spans) -> Unit | None:
         """A word between two bodies (财经 in 中央|财经|领导小组) belongs to the body."""
-        for t_start, t_end in token_spans:
-            if t_end == end and t_end - t_start >= 2 and all(is_han(c) for c in text[t_start:t_end]):
-                if self.lex.match_ending_at(text, t_start, (ORG, COUNTRY)):
-                    return Unit(t_start, t_end, ORG, text[t_start:t_end])
+        for t_start, t_end in token_spans.get(end, ()):
+            word = text[t_start:t_end]
+            if (len(word) >= 2 and all(is_han(c) for c in word)
+                    and self.lex.match_ending_at(text, t_start, (ORG, COUNTRY))):
+                return Unit(t_start, t_end, ORG, word)
         return None
 
-    def titled_names(self, text: str, token_spans: list[tuple[int, int]] | None = None) -> list[TitledName]:
-        """Every name that follows a title chain in ``text``, with the chain's offices."""
+    def titled_names(self, text: str, token_spans: list[tuple[int, int]] | None = None,
+                     units: list[Unit] | None = None) -> list[TitledName]:
+        """Every name that follows a title chain in ``text``, with the chain's offices.
+
+        ``token_spans`` (the segmenter's words) let bodies the lexicons lack be
+        recognised by their ending; ``units`` is a scan of ``text`` made before.
+        """
         found: list[TitledName] = []
-        units = [u for u in self.lex.scan(text) if u.kind == TITLE]
+        by_end: dict[int, list[tuple[int, int]]] | None = None
+        if token_spans:
+            by_end = {}
+            for span in token_spans:
+                by_end.setdefault(span[1], []).append(span)
+        token_spans = by_end  # type: ignore[assignment]
+        units = [u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE]
         for title in units:
             office = self.office_before(text, title, token_spans)
             offices = [office]
@@ -231,10 +244,11 @@ class Grammar:
     def _looks_foreign(self, text: str, pos: int) -> bool:
         return self.lex.starts_with(text, pos, self.lex.surnames) is None
 
-    def honorific_names(self, text: str, known: set[str]) -> list[tuple[int, int, Unit]]:
+    def honorific_names(self, text: str, known: set[str], units: list[Unit] | None = None,
+                        ) -> list[tuple[int, int, Unit]]:
         """Names right before a title that no name follows (习近平主席, 特朗普总统)."""
         found = []
-        for title in (u for u in self.lex.scan(text) if u.kind == TITLE):
+        for title in (u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE):
             start = self.read_name_before(text, title.start, known)
             if start is None:
                 continue

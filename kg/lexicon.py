@@ -61,7 +61,7 @@ class Lexicon:
     _max_len: int = 0
 
     @classmethod
-    def load(cls, folder: str | Path | None = None) -> "Lexicon":
+    def load(cls, folder: str | Path | None = None) -> Lexicon:
         """Read every lexicon file in ``folder`` (default: the project's ``data/lexicons``)."""
         root = Path(folder) if folder else DEFAULT_DIR
         lex = cls()

@@ -69,7 +69,7 @@ def _features_to_msgpack(folder: Path) -> None:
     import srsly
 
     with open(folder / "features.pkl", "rb") as handle:
-        data = pickle.load(handle)  # noqa: S301 - checked against the recorded sha256 just before
+        data = pickle.load(handle)
     srsly.write_msgpack(folder / "features.msgpack", {
         "unigram": sorted(data["unigram"]), "bigram": sorted(data["bigram"]),
         "feature_to_idx": data["feature_to_idx"], "tag_to_idx": data["tag_to_idx"],

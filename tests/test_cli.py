@@ -7,14 +7,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT, SAMPLES
 
 KG = [sys.executable, "-m", "kg.cli"]
 
 
 def run_kg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*KG, *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([*KG, *args], capture_output=True, text=True, cwd=ROOT, check=False)
 
 
 def one_line_error(result: subprocess.CompletedProcess) -> str:

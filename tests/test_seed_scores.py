@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import SAMPLES, SHARED
 
 FLOORS = {"person": 0.95, "holds": 0.95, "met": 0.95, "spouse": 0.95,

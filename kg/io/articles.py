@@ -87,8 +87,8 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     return text, notes
 
 
-TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.S | re.I)
-BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(p|div|br|h[1-6]|li|tr|title)\b[^>]*>", re.I)
+TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.DOTALL | re.IGNORECASE)
+BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(p|div|br|h[1-6]|li|tr|title)\b[^>]*>", re.IGNORECASE)
 
 
 def strip_html(text: str) -> str:
@@ -190,7 +190,7 @@ def _parse_date(value: object, where: str) -> date | None:
 def read_jsonl(path: Path) -> Iterator[Article]:
     """Articles from a JSONL file, one object a line with ``id, title, date, source, text``."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 - opened apart from `with` so only open() errors are caught
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
@@ -229,4 +229,4 @@ def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article]:
             yield read_text_file(path)
 
 
-__all__ = ["Article", "ArticleError", "TITLE", "iter_articles", "make_article", "split_headline"]
+__all__ = ["TITLE", "Article", "ArticleError", "iter_articles", "make_article", "split_headline"]

@@ -44,7 +44,8 @@ class PersonFinder:
         holdings = get_list(doc, "kg_holdings")
         foreign: dict[str, bool] = {}
 
-        for titled in self.grammar.titled_names(text, token_spans):
+        units = doc._.kg_units
+        for titled in self.grammar.titled_names(text, token_spans, units):
             persons.append(PersonMention(titled.start, titled.end, titled.name, titled.offices, titled.foreign))
             foreign[titled.name] = foreign.get(titled.name, False) or titled.foreign
             for office in titled.offices:
@@ -52,7 +53,7 @@ class PersonFinder:
                     holdings.append(Holding(titled.name, office, sentence_of(sentences, titled.start)))
         known = {p.name for p in persons}
 
-        for start, end, _title in self.grammar.honorific_names(text, known):
+        for start, end, _title in self.grammar.honorific_names(text, known, units):
             name = text[start:end]
             persons.append(PersonMention(start, end, name))
             known.add(name)

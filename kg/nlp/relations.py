@@ -163,8 +163,7 @@ class RelationExtractor:
             start = unit.end
         phrase = text[start:end]
         for word in ("举行", "进行", "了"):
-            if phrase.endswith(word):
-                phrase = phrase[: -len(word)]
+            phrase = phrase.removesuffix(word)
         if phrase and self.lexicon.is_place_phrase(phrase) and not any(c in DELIMITERS for c in phrase):
             return phrase
         return None
@@ -188,9 +187,7 @@ class RelationExtractor:
         clause_start = self._clause_start(text, sent, pos)
         if pos == clause_start and any(tail.startswith(w) for w in REFERENCE_AFTER):
             return True
-        if self.lexicon.ends_with(text, pos, self.lexicon.attendance):
-            return True
-        return False
+        return self.lexicon.ends_with(text, pos, self.lexicon.attendance) is not None
 
     def _events_in(self, text, sent, in_sent, state, order) -> list[EventRecord]:
         found: list[EventRecord] = []

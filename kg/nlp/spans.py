@@ -8,6 +8,8 @@ DATE) and ``doc.spans["kg_posts"]`` (the offices that name posts).
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -27,7 +29,7 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
             if not cuts:
                 continue
             bounds = [0, *cuts, len(token.text)]
-            pieces = [token.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            pieces = [token.text[a:b] for a, b in pairwise(bounds)]
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
 
 

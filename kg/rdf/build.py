@@ -13,8 +13,28 @@ from collections.abc import Iterable
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.facts import (
-    ARTICLE, ATTENDEE, AUTHOR, COUNTRY_KIND, DESTINATION, EVENT, HOLDS, LOCATION, MENTIONS, MET, ORGANIZATION,
-    PERSON, PLACE, POST, POST_IN, PUBLISHER, SPOUSE, START_DATE, VISITOR, ArticleFacts, DateValue, Node,
+    ARTICLE,
+    ATTENDEE,
+    AUTHOR,
+    COUNTRY_KIND,
+    DESTINATION,
+    EVENT,
+    HOLDS,
+    LOCATION,
+    MENTIONS,
+    MET,
+    ORGANIZATION,
+    PERSON,
+    PLACE,
+    POST,
+    POST_IN,
+    PUBLISHER,
+    SPOUSE,
+    START_DATE,
+    VISITOR,
+    ArticleFacts,
+    DateValue,
+    Node,
 )
 from kg.rdf.iris import node_iri, statement_iri
 from kg.rdf.vocab import KG, ORG, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD

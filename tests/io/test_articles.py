@@ -81,7 +81,7 @@ def test_bad_files_give_one_line_errors(tmp_path, content, reason):
 
 
 def test_huge_article_is_refused(tmp_path, monkeypatch):
-    import kg.io.articles as articles
+    from kg.io import articles
 
     monkeypatch.setattr(articles, "MAX_CHARS", 100)
     path = tmp_path / "big.txt"

@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import ARTICLES, ROOT, SAMPLES
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
-from conftest import ARTICLES, ROOT, SAMPLES
 from kg.rdf.files import FORMATS, load_dataset
 from kg.rdf.vocab import KG, PROV, SDO
 
