@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from kg.grammar import DateMention
 from kg.io.articles import Article
 from kg.lexicon import COUNTRY, COUNTRY_ABBR, Lexicon, load_lexicon
-from kg.nlp.records import EventRecord, get_list
+from kg.nlp.records import EventRecord, get_list, sentence_of, sentence_spans
 
 # Node kinds.
 PERSON, POST, COUNTRY_KIND, ORGANIZATION, PLACE, EVENT, ARTICLE = (
@@ -124,8 +124,6 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
     def sentence(span: tuple[int, int]) -> str:
         return text[span[0]:span[1]].strip()
 
-    from kg.nlp.persons import sentence_of  # local: keeps import order one-way
-    from kg.nlp.records import sentence_spans
     sentences = sentence_spans(doc)
 
     for mention in get_list(doc, "kg_persons"):

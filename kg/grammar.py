@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.lexicon import COUNTRY, COUNTRY_ABBR, ORG, TITLE, Lexicon, Unit
+from kg.lexicon import COUNTRY, ORG, TITLE, Lexicon, Unit
 
 DELIMITERS = set("，。、；：！？,.;:!?（）()“”‘’「」『』《》【】[]<>—…\"' \t\r\n\u3000")
 NAME_JOINERS = set("·•‧・")
@@ -150,9 +150,7 @@ class Grammar:
                 text, start, self.lex.name_openers)
             if left_ok and self.valid_name(candidate) and not self.lex.starts_with(
                     candidate, 0, self.lex.name_stops):
-                surname = self.lex.starts_with(candidate, 0, self.lex.surnames)
-                if surname and len(candidate) - len(surname) in (1, 2) or length <= 6:
-                    return start
+                return start
         return None
 
     # --- offices ------------------------------------------------------------------
@@ -305,8 +303,3 @@ def find_dates(text: str) -> list[DateMention]:
             continue
         out.append(DateMention(match.start(), match.end(), year, month, day))
     return out
-
-
-def unit_kinds() -> tuple[str, ...]:
-    """The unit categories entity spans are made from."""
-    return (COUNTRY, COUNTRY_ABBR, ORG, TITLE)

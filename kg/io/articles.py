@@ -26,7 +26,7 @@ from pathlib import Path
 
 from kg.grammar import DELIMITERS, Grammar, find_dates
 from kg.io.dateline import Dateline, find_dateline
-from kg.lexicon import TITLE, load_lexicon
+from kg.lexicon import load_lexicon
 
 MAX_CHARS = 1_000_000
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
@@ -229,4 +229,4 @@ def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article]:
             yield read_text_file(path)
 
 
-__all__ = ["TITLE", "Article", "ArticleError", "iter_articles", "make_article", "split_headline"]
+__all__ = ["Article", "ArticleError", "iter_articles", "make_article", "split_headline"]

@@ -9,23 +9,22 @@ Cues, strongest first:
 
 from __future__ import annotations
 
-import bisect
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.grammar import Grammar
 from kg.lexicon import TITLE, load_lexicon
-from kg.nlp.records import Holding, PersonMention, Spouses, get_list, register_extensions, sentence_spans
+from kg.nlp.records import (
+    Holding,
+    PersonMention,
+    Spouses,
+    get_list,
+    register_extensions,
+    sentence_of,
+    sentence_spans,
+)
 
 SPOUSE_WORDS = ("夫人", "丈夫", "妻子")
-
-
-def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    """The sentence span that holds character ``offset``."""
-    starts = [s for s, _ in sentences]
-    index = max(bisect.bisect_right(starts, offset) - 1, 0)
-    return sentences[index]
 
 
 class PersonFinder:

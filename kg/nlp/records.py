@@ -6,6 +6,7 @@ Offsets are character offsets into ``doc.text``; the last component,
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
@@ -96,5 +97,12 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(0, len(doc.text))]
 
 
+def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The sentence span that holds character ``offset``."""
+    starts = [s for s, _ in sentences]
+    index = max(bisect.bisect_right(starts, offset) - 1, 0)
+    return sentences[index]
+
+
 __all__ = ["DateMention", "EventRecord", "Holding", "Office", "PersonMention", "Spouses",
-           "get_list", "register_extensions", "sentence_spans"]
+           "get_list", "register_extensions", "sentence_of", "sentence_spans"]

@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 
 from rdflib import Dataset, Graph
-from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from kg.rdf.vocab import PREFIXES
 
@@ -107,4 +106,4 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
     return _sorted_graph(union).serialize(format=rdflib_format, encoding="utf-8")
 
 
-__all__ = ["FORMATS", "GraphFileError", "TurtleSerializer", "load_dataset", "serialize", "write_atomic"]
+__all__ = ["FORMATS", "GraphFileError", "load_dataset", "serialize", "write_atomic"]
