@@ -89,7 +89,8 @@ class Grammar:
         """Reject words that sit where names sit but are not names."""
         if len(name) < 2 or name in self.lex.not_names:
             return False
-        if self.lex.match_at(name, 0) and self.lex.match_at(name, 0).text == name:  # type: ignore[union-attr]
+        unit = self.lex.match_at(name, 0)
+        if unit is not None and unit.text == name:
             return False
         if name.endswith(("国", "方", "们")):
             return False

@@ -192,9 +192,8 @@ class Lexicon:
         """True for a known place or a phrase with a place ending (…广场, …宫)."""
         if phrase in self.places:
             return True
-        return any(phrase.endswith(s) and len(phrase) > len(s) for s in self.place_suffixes) or phrase in {
-            s for s in self.place_suffixes if len(s) >= 3
-        }
+        # A suffix of three or more characters (人民大会堂) is a place by itself.
+        return any(phrase.endswith(s) and (len(phrase) > len(s) or len(s) >= 3) for s in self.place_suffixes)
 
 
 @lru_cache(maxsize=4)
