@@ -146,6 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ArticleError, GraphFileError, QueryError, ModelError) as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # an output path that cannot be written, a disk that is full
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kg: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130

@@ -70,6 +70,18 @@ def test_ask_and_construct(built):
     assert "met" in out
 
 
+@pytest.mark.parametrize("command", ["export", "view", "build"])
+def test_unwritable_output_is_one_line(built, command):
+    target = "/proc/kg-nope/out"
+    if command == "export":
+        args = ("export", str(built["all"] / "graph.ttl"), "--format", "nt", "-o", target + ".nt")
+    elif command == "view":
+        args = ("view", str(built["all"] / "graph.ttl"), "-o", target + ".html")
+    else:
+        args = ("build", str(ROOT / "data" / "articles" / f"{SAMPLES[0]}.txt"), "-o", target)
+    assert "/proc/kg-nope" in one_line_error(run_kg(*args))
+
+
 def test_help_for_every_command():
     for command in ("build", "query", "view", "export"):
         result = run_kg(command, "--help")
