@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 MODEL_STAMP := $(VENV)/.pkuseg-model
 
-.PHONY: setup demo test lint bench browser-deps clean
+.PHONY: setup demo test lint bench bench-ner train browser-deps clean
 
 setup: $(STAMP) $(MODEL_STAMP)
 
@@ -44,7 +44,22 @@ lint: setup
 	$(BIN)/ruff check kg tests
 
 clean:
-	rm -rf out .pytest_cache
+	rm -rf out .pytest_cache corpus build
 
 bench: setup
 	$(BIN)/python scripts/bench.py
+
+# The NER model: MSRA (../shared/corpora/msra-ner) -> corpus/*.spacy -> spacy
+# train -> kg/ner/model, which is committed so a fresh clone need not train.
+MSRA ?= ../shared/corpora/msra-ner
+NER_OUT ?= build/ner
+
+corpus/train.spacy: $(MSRA)/train.bio $(MSRA)/test.bio kg/ner/corpus.py kg/ner/chars.py $(wildcard data/lexicons/*) | setup
+	$(BIN)/python -m kg.ner.corpus $(MSRA) corpus
+
+train: setup corpus/train.spacy
+	$(BIN)/python -m spacy train kg/ner/train.cfg --code kg/ner/training.py --output $(NER_OUT)
+	$(BIN)/python -m kg.ner.package $(NER_OUT)/model-best kg/ner/model
+
+bench-ner: setup
+	$(BIN)/python -m kg.ner.evaluate $(MSRA)/test.bio --persons

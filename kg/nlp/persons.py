@@ -4,7 +4,10 @@ Cues, strongest first:
 1. a title chain before a name (国务院副总理汪洋, 美国总统特朗普);
 2. a name before an honorific title (习近平主席, 特朗普总统);
 3. a spouse after 夫人 (习近平主席夫人彭丽媛);
-4. every other occurrence of a name found by 1-3 in the same document.
+4. a PER span of the NER model (``doc._.kg_entities``), after lexicon titles,
+   bodies and places are trimmed off it: the lexicons win where they disagree;
+5. an untitled list before an attendance verb (蔡奇、王毅等参加);
+6. every other occurrence of a name found by 1-5 in the same document.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.grammar import Grammar
+from kg.grammar import NAME_JOINERS, Grammar
 from kg.lexicon import TITLE, load_lexicon
 from kg.nlp.records import (
     Holding,
@@ -34,6 +37,7 @@ class PersonFinder:
         register_extensions()
         self.lexicon = load_lexicon(lexicon_dir)
         self.grammar = Grammar(self.lexicon)
+        self.place_endings = [s for s in self.lexicon.place_suffixes if len(s) >= 2]
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
@@ -58,6 +62,7 @@ class PersonFinder:
             known.add(name)
 
         self._spouses(doc, persons, known, sentences, foreign)
+        self._model_names(doc, persons, known)
         self._listed_names(text, persons, known)
         self._propagate(text, persons, known)
         persons.sort(key=lambda p: (p.start, -p.end))
@@ -95,6 +100,25 @@ class PersonFinder:
             if text.startswith(name, end - len(name)) and end - len(name) >= 0:
                 return name
         return None
+
+    def _model_names(self, doc: Doc, persons: list[PersonMention], known: set[str]) -> None:
+        """Persons the NER model found that the structural cues did not."""
+        text = doc.text
+        taken = sorted((p.start, p.end) for p in persons)
+        units = get_list(doc, "kg_units")
+        for entity in get_list(doc, "kg_entities"):
+            if entity.label != "PER":
+                continue
+            span = _trim_units(entity.start, entity.end, units)
+            if span is None or any(s < span[1] and span[0] < e for s, e in taken):
+                continue
+            name = text[span[0]:span[1]]
+            # 海湖 in 海湖庄园: a name-like word before a place ending names the place.
+            if not self.grammar.valid_name(name) or self.lexicon.starts_with(text, span[1], self.place_endings):
+                continue
+            foreign = any(c in NAME_JOINERS for c in name) or not self.lexicon.starts_with(name, 0, self.lexicon.surnames)
+            persons.append(PersonMention(span[0], span[1], name, foreign=foreign))
+            known.add(name)
 
     def _listed_names(self, text: str, persons: list[PersonMention], known: set[str]) -> None:
         """Untitled names in a list before an attendance verb (蔡奇、王毅等参加).
@@ -141,6 +165,23 @@ class PersonFinder:
                 if (pos, pos + len(name)) not in taken:
                     persons.append(PersonMention(pos, pos + len(name), name))
                 pos = text.find(name, pos + len(name))
+
+
+def _trim_units(start: int, end: int, units: list) -> tuple[int, int] | None:
+    """``start, end`` with lexicon units cut off either edge; None if one sits inside.
+
+    A lexicon unit is a title, body, country or place, never part of a name.
+    """
+    for unit in units:
+        if unit.end <= start or unit.start >= end:
+            continue
+        if unit.start <= start:
+            start = unit.end
+        elif unit.end >= end:
+            end = unit.start
+        else:
+            return None
+    return (start, end) if end - start >= 2 else None
 
 
 def _without_overlaps(persons: list[PersonMention]) -> list[PersonMention]:

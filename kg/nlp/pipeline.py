@@ -9,6 +9,7 @@ import spacy
 from spacy.language import Language
 
 # Importing the component modules registers their factories.
+from kg.ner import component  # noqa: F401
 from kg.nlp import lexicon_matcher, persons, relations, spans  # noqa: F401
 from kg.segmenter_model import require_model
 
@@ -24,6 +25,21 @@ def load_pipeline(config_path: str | Path = CONFIG_PATH, model_dir: str | Path |
     config = spacy.util.load_config(config_path)
     model = Path(model_dir) if model_dir else require_model()
     config["initialize"]["tokenizer"]["pkuseg_model"] = str(model)
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()
+    return nlp
+
+
+def load_segmenter(config_path: str | Path = CONFIG_PATH) -> Language:
+    """The pipeline's tokenizer (pkuseg with its settings) and no components.
+
+    Training data must be cut exactly as live text is, so this reads the same
+    config, only without the pipeline that needs trained models.
+    """
+    config = spacy.util.load_config(config_path)
+    config["nlp"]["pipeline"] = []
+    config["components"] = {}
+    config["initialize"]["tokenizer"]["pkuseg_model"] = str(require_model())
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     nlp.initialize()
     return nlp

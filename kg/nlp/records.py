@@ -26,6 +26,15 @@ class PersonMention:
 
 
 @dataclass
+class EntityMention:
+    """A span the statistical NER model labelled PER, LOC or ORG."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass
 class Holding:
     """A person holds the post an office names, said in the sentence at ``evidence``."""
 
@@ -65,6 +74,7 @@ class EventRecord:
 
 
 EXTENSIONS = {
+    "kg_entities": list,     # EntityMention from the NER model
     "kg_units": list,        # kg.lexicon.Unit matches
     "kg_dates": list,        # DateMention
     "kg_persons": list,      # PersonMention
@@ -104,5 +114,5 @@ def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int
     return sentences[index]
 
 
-__all__ = ["DateMention", "EventRecord", "Holding", "Office", "PersonMention", "Spouses",
+__all__ = ["DateMention", "EntityMention", "EventRecord", "Holding", "Office", "PersonMention", "Spouses",
            "get_list", "register_extensions", "sentence_of", "sentence_spans"]

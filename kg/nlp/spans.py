@@ -3,7 +3,7 @@
 pkuseg often splits names (刘|鹤, 李|忠发) and sometimes glues words across
 a boundary (做|大中|美). This last component splits tokens wherever an
 entity boundary falls inside one, then sets ``doc.ents`` (PERSON, GPE, ORG,
-DATE) and ``doc.spans["kg_posts"]`` (the offices that name posts).
+DATE, and LOC or ORG from the NER model) and ``doc.spans["kg_posts"]`` (the offices that name posts).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from kg.lexicon import COUNTRY, COUNTRY_ABBR, ORG
 from kg.nlp.records import get_list, register_extensions
 
 UNIT_LABELS = {COUNTRY: "GPE", COUNTRY_ABBR: "GPE", ORG: "ORG"}
+MODEL_LABELS = {"LOC": "LOC", "ORG": "ORG"}
 
 
 def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
@@ -33,6 +34,19 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
 
 
+def _model_places_and_bodies(doc: Doc, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The NER model's LOC and ORG spans that overlap nothing found before.
+
+    The model's PER spans already went through ``kg_persons``; for places and
+    bodies the lexicon's reading wins wherever the two overlap.
+    """
+    extra = []
+    for entity in get_list(doc, "kg_entities"):
+        if entity.label in MODEL_LABELS and not any(s < entity.end and entity.start < e for s, e, _ in found):
+            extra.append((entity.start, entity.end, MODEL_LABELS[entity.label]))
+    return extra
+
+
 class EntitySpans:
     """Aligns persons, units, dates and posts to tokens."""
 
@@ -44,6 +58,7 @@ class EntitySpans:
         wanted += [(p.start, p.end, "PERSON") for p in get_list(doc, "kg_persons")]
         wanted += [(u.start, u.end, UNIT_LABELS[u.kind]) for u in get_list(doc, "kg_units") if u.kind in UNIT_LABELS]
         wanted += [(d.start, d.end, "DATE") for d in get_list(doc, "kg_dates")]
+        wanted += _model_places_and_bodies(doc, wanted)
         posts = [(h.office.start, h.office.end, "POST") for h in get_list(doc, "kg_holdings")]
         split_tokens_at(doc, {o for s, e, _ in wanted + posts for o in (s, e)})
         spans = [doc.char_span(s, e, label=label) for s, e, label in wanted]

@@ -1,0 +1,74 @@
+"""``kg_char_ner``: the trained MSRA model as a component of the kg pipeline.
+
+It sits in ``kg/nlp/config.cfg`` under the name ``ner``, after the
+sentencizer and before the lexicon and person finder. It reads the pkuseg
+words of the Doc, runs the character model (:mod:`kg.ner.chars`) and writes
+``doc._.kg_entities``: character-offset ``EntityMention`` records (PER, LOC,
+ORG). The Doc's own tokens are left as they are; ``kg_entity_spans`` splits
+them later where an entity ends inside a word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.ner.chars import char_doc
+from kg.nlp.records import EntityMention, register_extensions
+
+MODEL_DIR = Path(__file__).with_name("model")
+
+
+class ModelMissingError(RuntimeError):
+    """The trained NER model folder is absent; ``make train`` makes it."""
+
+
+def load_ner_model(path: str | Path | None = None) -> Language:
+    """The trained character-level pipeline (tok2vec + ner) at ``path``."""
+    folder = Path(path) if path else MODEL_DIR
+    if not (folder / "config.cfg").is_file():
+        raise ModelMissingError(f"no NER model in {folder}: run `make train`")
+    return spacy.load(folder)
+
+
+class CharNer:
+    """Runs the character model over a word Doc and records its entities."""
+
+    def __init__(self, model: Language, lexicon: Lexicon, batch_size: int = 32):
+        register_extensions()
+        self.model = model
+        self.lexicon = lexicon
+        self.batch_size = batch_size
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        """Tag ``docs`` in batches (the CNN is far faster on many Docs at once)."""
+        size = batch_size or self.batch_size
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= size:
+                yield from self._tag(batch)
+                batch = []
+        if batch:
+            yield from self._tag(batch)
+
+    def _tag(self, docs: list[Doc]) -> list[Doc]:
+        chars = [char_doc(self.model.vocab, [t.text_with_ws for t in doc], self.lexicon) for doc in docs]
+        for doc, tagged in zip(docs, self.model.pipe(chars, batch_size=len(chars)), strict=True):
+            doc._.kg_entities = [EntityMention(e.start_char, e.end_char, e.label_) for e in tagged.ents]
+        return docs
+
+
+@Language.factory("kg_char_ner", default_config={"model": None, "lexicon_dir": None, "batch_size": 32})
+def make_char_ner(nlp: Language, name: str, model: str | None, lexicon_dir: str | None, batch_size: int) -> CharNer:
+    """Create the component; ``model`` defaults to the shipped ``kg/ner/model``,
+    ``lexicon_dir`` (the lexicon features) to the project's ``data/lexicons``."""
+    return CharNer(load_ner_model(model), load_lexicon(lexicon_dir), batch_size)

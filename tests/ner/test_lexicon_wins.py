@@ -1,0 +1,48 @@
+"""Where the NER model and the lexicons disagree, the lexicons win."""
+
+from __future__ import annotations
+
+from kg.nlp.records import EntityMention
+
+
+def run_with_entities(nlp, text: str, entities: list[tuple[str, str]]):
+    """The pipeline with the NER step replaced by the given (surface, label) spans."""
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "ner":
+            doc._.kg_entities = [EntityMention(text.index(s), text.index(s) + len(s), label) for s, label in entities]
+        else:
+            doc = component(doc)
+    return doc
+
+
+def test_a_title_inside_a_person_span_is_cut_off(nlp):
+    doc = run_with_entities(nlp, "外交部长王毅昨天抵达。", [("外交部长王毅", "PER")])
+    assert [p.name for p in doc._.kg_persons] == ["王毅"]
+    assert [e.text for e in doc.ents if e.label_ == "PERSON"] == ["王毅"]
+
+
+def test_a_bare_title_is_never_a_person(nlp):
+    doc = run_with_entities(nlp, "总理昨天抵达，部长随行。", [("总理", "PER"), ("部长", "PER")])
+    assert doc._.kg_persons == []
+    assert not [e for e in doc.ents if e.label_ == "PERSON"]
+
+
+def test_a_model_person_feeds_the_relations(nlp):
+    """An untitled guest the lexicon cannot read still meets the host."""
+    text = "国家主席习近平同周文涛举行会谈。"
+    doc = run_with_entities(nlp, text, [("周文涛", "PER")])
+    assert {p.name for p in doc._.kg_persons} == {"习近平", "周文涛"}
+    assert [sorted(e.principals) for e in doc._.kg_events] == [sorted(["习近平", "周文涛"])]
+
+
+def test_model_places_do_not_override_lexicon_units(nlp):
+    doc = run_with_entities(nlp, "中国代表团抵达瓦尔登湖。", [("中国代表团", "ORG"), ("瓦尔登湖", "LOC")])
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("瓦尔登湖") == "LOC"
+    assert "中国代表团" not in labels
+
+
+def test_a_name_before_a_place_ending_is_part_of_the_place(nlp):
+    doc = run_with_entities(nlp, "双方在格林伍德庄园举行会谈。", [("格林伍德", "PER")])
+    assert doc._.kg_persons == []

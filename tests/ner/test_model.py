@@ -1,0 +1,57 @@
+"""The shipped NER model: it loads, names its data, and finds untitled persons.
+
+The sentences here were written for these tests; they are in neither MSRA
+file.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import relation_pairs
+
+from kg.lexicon import load_lexicon
+from kg.ner.component import MODEL_DIR, CharNer, load_ner_model
+
+
+@pytest.fixture(scope="module")
+def ner():
+    return CharNer(load_ner_model(), load_lexicon())
+
+
+def test_model_is_shipped_with_its_source_named():
+    meta = json.loads((MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    assert "MSRA" in meta["sources"][0]["name"]
+    assert meta["pipeline"] == ["tok2vec", "ner"]
+    assert set(meta["labels"]["ner"]) == {"PER", "LOC", "ORG"}
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 40 * 1024 * 1024
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("昨天下午，陈晓东在杭州主持召开了一场关于乡村振兴的座谈会。", "陈晓东"),
+    ("据介绍，这座桥由工程师刘建华带领团队设计完成。", "刘建华"),
+    ("孙丽萍表示，学校将继续加大对贫困学生的资助力度。", "孙丽萍"),
+])
+def test_finds_a_person_with_no_title(nlp, ner, text, person):
+    doc = ner(nlp.make_doc(text))
+    persons = [text[e.start:e.end] for e in doc._.kg_entities if e.label == "PER"]
+    assert persons == [person]
+
+
+def test_finds_places_and_bodies(nlp, ner):
+    text = "上海市卫生局和复旦大学附属中山医院联合发布了报告，新华社记者从国家统计局了解到这一消息。"
+    doc = ner(nlp.make_doc(text))
+    found = {(text[e.start:e.end], e.label) for e in doc._.kg_entities}
+    assert ("国家统计局", "ORG") in found
+    assert any(label == "ORG" and "复旦大学" in surface for surface, label in found)
+    assert any(label in ("ORG", "LOC") and surface.startswith("上海") for surface, label in found)
+
+
+def test_untitled_guest_becomes_a_graph_person_who_met_the_host(extract_text):
+    """Through the whole pipeline: the model's person takes part in the meeting."""
+    facts = extract_text("新华社北京3月5日电 国家主席习近平5日在人民大会堂会见了来华访问的吴德明。")
+    mentioned = {f.object.label for f in facts.facts if f.relation == "mentions"}
+    assert "吴德明" in mentioned
+    assert relation_pairs(facts, "met") == {("习近平", "吴德明")}
