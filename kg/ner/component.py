@@ -22,6 +22,7 @@ from kg.ner.chars import char_doc
 from kg.nlp.records import EntityMention, register_extensions
 
 MODEL_DIR = Path(__file__).with_name("model")
+CHUNK_CHARS = 2000  # characters the model reads at once, about one news article
 
 
 class ModelMissingError(RuntimeError):
@@ -65,10 +66,35 @@ class CharNer:
             yield from self._tag(batch)
 
     def _tag(self, docs: list[Doc]) -> list[Doc]:
-        chars = [char_doc(self.model.vocab, [t.text_with_ws for t in doc], self.lexicon) for doc in docs]
-        for doc, tagged in zip(docs, self.model.pipe(chars, batch_size=len(chars)), strict=True):
-            doc._.kg_entities = [EntityMention(e.start_char, e.end_char, e.label_) for e in tagged.ents]
+        pieces = [(doc, offset, words) for doc in docs for offset, words in _chunks(doc)]
+        chars = [char_doc(self.model.vocab, words, self.lexicon) for _, _, words in pieces]
+        for doc in docs:
+            doc._.kg_entities = []
+        for (doc, offset, _), tagged in zip(pieces, self.model.pipe(chars, batch_size=len(chars)), strict=True):
+            doc._.kg_entities.extend(EntityMention(offset + e.start_char, offset + e.end_char, e.label_)
+                                     for e in tagged.ents)
         return docs
+
+
+def _chunks(doc: Doc) -> list[tuple[int, list[str]]]:
+    """``(offset, words)`` pieces of about ``CHUNK_CHARS``, cut where a sentence starts.
+
+    Bounds the model's memory on a long article (its arrays grow with the
+    characters of one Doc) without cutting an entity in two. Without
+    sentence marks a piece is cut at four times the size, at a word edge.
+    """
+    pieces: list[tuple[int, list[str]]] = []
+    words: list[str] = []
+    offset = size = 0
+    for token in doc:
+        if words and (size >= CHUNK_CHARS and token.is_sent_start or size >= 4 * CHUNK_CHARS):
+            pieces.append((offset, words))
+            offset, words, size = token.idx, [], 0
+        words.append(token.text_with_ws)
+        size += len(token.text_with_ws)
+    if words:
+        pieces.append((offset, words))
+    return pieces
 
 
 @Language.factory("kg_char_ner", default_config={"model": None, "lexicon_dir": None, "batch_size": 8})

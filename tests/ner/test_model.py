@@ -55,3 +55,17 @@ def test_untitled_guest_becomes_a_graph_person_who_met_the_host(extract_text):
     mentioned = {f.object.label for f in facts.facts if f.relation == "mentions"}
     assert "吴德明" in mentioned
     assert relation_pairs(facts, "met") == {("习近平", "吴德明")}
+
+
+def test_long_text_is_read_in_sentence_pieces_with_offsets_kept(nlp, ner):
+    from kg.ner.component import CHUNK_CHARS, _chunks
+
+    sentence = "孙丽萍表示，学校将继续加大对贫困学生的资助力度。"
+    text = sentence * (3 * CHUNK_CHARS // len(sentence) + 1)
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    pieces = _chunks(doc)
+    assert len(pieces) == 3 and "".join("".join(words) for _, words in pieces) == text
+    doc = ner(doc)
+    persons = [e for e in doc._.kg_entities if e.label == "PER"]
+    assert len(persons) == text.count("孙丽萍")
+    assert all(text[e.start:e.end] == "孙丽萍" for e in persons)
