@@ -136,6 +136,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kg`` console script."""
     from kg.io.articles import ArticleError
+    from kg.ner.component import ModelMissingError
     from kg.query import QueryError
     from kg.rdf.files import GraphFileError
     from kg.segmenter_model import ModelError
@@ -143,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (UsageError, ArticleError, GraphFileError, QueryError, ModelError) as exc:
+    except (UsageError, ArticleError, GraphFileError, QueryError, ModelError, ModelMissingError) as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # an output path that cannot be written, a disk that is full

@@ -69,3 +69,21 @@ def test_long_text_is_read_in_sentence_pieces_with_offsets_kept(nlp, ner):
     persons = [e for e in doc._.kg_entities if e.label == "PER"]
     assert len(persons) == text.count("孙丽萍")
     assert all(text[e.start:e.end] == "孙丽萍" for e in persons)
+
+
+def test_build_without_the_model_is_a_one_line_error(tmp_path, monkeypatch, capsys):
+    from kg.cli import main
+    from kg.ner import component
+    from kg.nlp.pipeline import shared_pipeline
+
+    article = tmp_path / "a.txt"
+    article.write_text("国家主席习近平会见了吴德明。", encoding="utf-8")
+    monkeypatch.setattr(component, "MODEL_DIR", tmp_path / "no-model")
+    shared_pipeline.cache_clear()
+    try:
+        assert main(["build", str(article), "-o", str(tmp_path / "out")]) == 1
+    finally:
+        shared_pipeline.cache_clear()
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "make train" in err
+    assert not (tmp_path / "out").exists()
