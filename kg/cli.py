@@ -1,4 +1,4 @@
-"""The ``kg`` command: build, query, view, export."""
+"""The ``kg`` command: build, query, view, serve, stats, validate, export."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def _build(args: argparse.Namespace) -> int:
     from kg.io.articles import iter_articles
     from kg.rdf.build import build_dataset, union_graph
     from kg.rdf.files import serialize
+    from kg.rdf.store import write_store
     from kg.view.page import render_page
 
     articles = list(iter_articles(args.inputs))
@@ -54,12 +55,14 @@ def _build(args: argparse.Namespace) -> int:
     facts = sum(len(r.facts) for r in results)
     print(f"kg: {len(articles)} article(s), {facts} facts, {len(dataset)} triples -> {out}/graph.ttl, "
           f"{out}/graph.trig, {out}/graph.html")
+    if args.store:
+        quads = write_store(dataset, args.store)
+        print(f"kg: {quads} quads loaded into the Oxigraph store {args.store}")
     return 0
 
 
 def _query(args: argparse.Namespace) -> int:
-    from kg.query import format_result, run
-    from kg.rdf.files import load_dataset
+    from kg.query import format_result, open_source, run
 
     if args.file:
         try:
@@ -70,26 +73,66 @@ def _query(args: argparse.Namespace) -> int:
         text = args.query
     else:
         raise UsageError("give a query or -f FILE.rq")
-    dataset = load_dataset(args.graph)
-    print(format_result(run(dataset, text), args.format))
+    print(format_result(run(open_source(args.graph), text), args.format))
     return 0
 
 
 def _view(args: argparse.Namespace) -> int:
     from kg.rdf.build import union_graph
-    from kg.rdf.files import load_dataset, write_atomic
+    from kg.rdf.files import write_atomic
+    from kg.rdf.store import load_any
     from kg.view.page import render_page
 
-    page = render_page(union_graph(load_dataset(args.graph)), "kg: " + Path(args.graph).name)
+    if args.hops < 0:
+        raise UsageError("--hops must be 0 or more")
+    heading = "kg: " + Path(args.graph).name + (f" · {args.focus} ±{args.hops}" if args.focus else "")
+    try:
+        page = render_page(union_graph(load_any(args.graph)), heading, focus=args.focus, hops=args.hops,
+                           size=args.size)
+    except LookupError as exc:
+        raise UsageError(f"{args.graph}: {exc.args[0]}") from None
     write_atomic(Path(args.output), page.encode("utf-8"))
     print(f"kg: page written to {args.output}")
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
-    from kg.rdf.files import load_dataset, serialize, write_atomic
+def _serve(args: argparse.Namespace) -> int:
+    from kg.serve import serve
 
-    data = serialize(load_dataset(args.graph), args.format)
+    return serve(args.source, port=args.port, page_port=args.page_port)
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from kg.network import entity_network
+    from kg.rdf.build import union_graph
+    from kg.rdf.store import load_any
+    from kg.stats import format_stats, graph_stats
+
+    print(format_stats(graph_stats(entity_network(union_graph(load_any(args.graph))), top=args.top)))
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from kg.rdf.build import union_graph
+    from kg.rdf.store import load_any
+    from kg.validate import SHAPES, validate
+
+    shapes = Path(args.shapes) if args.shapes else SHAPES
+    violations = validate(union_graph(load_any(args.graph)), shapes)
+    for v in violations:
+        print(f"{v.severity}: {v.focus} {v.path}: {v.message}")
+    if violations:
+        print(f"kg: {args.graph}: {len(violations)} violation(s) of {shapes}", file=sys.stderr)
+        return 1
+    print(f"kg: {args.graph} conforms to {shapes}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kg.rdf.files import serialize, write_atomic
+    from kg.rdf.store import load_any
+
+    data = serialize(load_any(args.graph), args.format)
     write_atomic(Path(args.output), data)
     print(f"kg: {args.format} written to {args.output}")
     return 0
@@ -109,24 +152,55 @@ def parser() -> argparse.ArgumentParser:
                                        "graph.ttl, graph.trig (one named graph per article) and graph.html.")
     build.add_argument("inputs", nargs="+", help="article files, folders or .jsonl files")
     build.add_argument("-o", "--output", required=True, help="output folder")
+    build.add_argument("--store", metavar="DIR",
+                       help="also load the graph into a persistent Oxigraph store in DIR (replacing it)")
     build.set_defaults(run=_build)
 
     query = sub.add_parser("query", help="SPARQL over a built graph",
                            description="Run a SPARQL 1.1 SELECT, ASK or CONSTRUCT query; kg's prefixes "
                                        "(kg, schema, org, prov, rdfs, skos, xsd) are predeclared.")
-    query.add_argument("graph", help="graph file (.ttl, .trig, .nt, .nq, .jsonld, .rdf)")
+    query.add_argument("graph", help="graph file (.ttl, .trig, .nt, .nq, .jsonld, .rdf) or a store folder "
+                                     "from kg build --store (queried in Oxigraph)")
     query.add_argument("query", nargs="?", help="the query text")
     query.add_argument("-f", "--file", help="read the query from a .rq file")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.set_defaults(run=_query)
 
-    view = sub.add_parser("view", help="the interactive network page of a graph")
-    view.add_argument("graph")
+    view = sub.add_parser("view", help="the interactive network page of a graph",
+                          description="Write the self-contained network page: search, filters, and a panel "
+                                      "with each node's facts and their evidence.")
+    view.add_argument("graph", help="graph file or store folder")
     view.add_argument("-o", "--output", required=True, help="the .html file to write")
+    view.add_argument("--focus", metavar="NAME", help="draw only the neighbourhood of the entity with this name")
+    view.add_argument("--hops", type=int, default=2, help="how far from --focus to draw (default 2)")
+    view.add_argument("--size", choices=["degree", "pagerank"], default="degree",
+                      help="node size by degree or PageRank (default degree)")
     view.set_defaults(run=_view)
 
+    serve = sub.add_parser("serve", help="a read-only SPARQL endpoint and the graph page on 127.0.0.1",
+                           description="Serve a store or graph file: Oxigraph's SPARQL 1.1 Protocol endpoint "
+                                       "at http://127.0.0.1:PORT/query (updates are refused) and the graph "
+                                       "page at http://127.0.0.1:PAGE_PORT/. Ctrl-C stops both.")
+    serve.add_argument("source", metavar="STORE_OR_GRAPH")
+    serve.add_argument("--port", type=int, default=7878, help="SPARQL endpoint port (default 7878)")
+    serve.add_argument("--page-port", type=int, default=None, help="graph page port (default PORT+1)")
+    serve.set_defaults(run=_serve)
+
+    stats = sub.add_parser("stats", help="counts, central persons, components and the meetings network",
+                           description="Analyse the entity network with networkx.")
+    stats.add_argument("graph", help="graph file or store folder")
+    stats.add_argument("--top", type=int, default=10, help="how many central persons to list (default 10)")
+    stats.set_defaults(run=_stats)
+
+    validate = sub.add_parser("validate", help="check a graph against kg's SHACL shapes",
+                              description="Validate with pyshacl against schemas/shapes.ttl; prints each "
+                                          "violation and exits 1 when there is any.")
+    validate.add_argument("graph", help="graph file or store folder")
+    validate.add_argument("--shapes", help="another shapes file (Turtle)")
+    validate.set_defaults(run=_validate)
+
     export = sub.add_parser("export", help="re-serialize a graph")
-    export.add_argument("graph")
+    export.add_argument("graph", help="graph file or store folder")
     export.add_argument("--format", choices=sorted(FORMATS), required=True)
     export.add_argument("-o", "--output", required=True)
     export.set_defaults(run=_export)
@@ -140,11 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     from kg.query import QueryError
     from kg.rdf.files import GraphFileError
     from kg.segmenter_model import ModelError
+    from kg.serve import ServeError
 
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (UsageError, ArticleError, GraphFileError, QueryError, ModelError, ModelMissingError) as exc:
+    except (UsageError, ArticleError, GraphFileError, QueryError, ModelError, ModelMissingError,
+            ServeError) as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # an output path that cannot be written, a disk that is full

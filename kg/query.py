@@ -6,10 +6,14 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
+from pyoxigraph import Store
 from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
+from kg.rdf.files import load_dataset
+from kg.rdf.store import is_store, open_store, query_store
 from kg.rdf.vocab import PREFIXES
 
 
@@ -42,13 +46,26 @@ def prepare(query: str):
         raise QueryError(f"malformed SPARQL at {_position(query, exc)}: {message}") from None
 
 
-def run(dataset: Dataset, query: str):
-    """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query; returns rdflib's result."""
+def run(source: Dataset | Store, query: str):
+    """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query on a dataset or an Oxigraph store.
+
+    The query is parsed by rdflib first in both cases, so a malformed query
+    gets the same one-line message with its position either way.
+    """
     prepared = prepare(query)
     try:
-        return dataset.query(prepared)
+        if isinstance(source, Store):
+            return query_store(source, query)
+        return source.query(prepared)
     except Exception as exc:  # noqa: BLE001
         raise QueryError(f"query failed: {' '.join(str(exc).split())[:200]}") from None
+
+
+def open_source(path: str) -> Dataset | Store:
+    """What ``kg query`` reads: a kg store folder (queried in Oxigraph) or a graph file."""
+    if is_store(path) or Path(path).is_dir():
+        return open_store(path)  # a folder that is no store gets a one-line error from here
+    return load_dataset(path)
 
 
 def _cell(value) -> str:
@@ -81,17 +98,18 @@ def format_result(result, fmt: str = "table") -> str:
         writer.writerow(names)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
-    widths = [max([_width(n)] + [_width(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = [_row(names, widths), "  ".join("-" * w for w in widths)]
-    lines += [_row(r, widths) for r in rows]
+    widths = [max([display_width(n)] + [display_width(r[i]) for r in rows]) for i, n in enumerate(names)]
+    lines = [aligned_row(names, widths), "  ".join("-" * w for w in widths)]
+    lines += [aligned_row(r, widths) for r in rows]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
     """Display width: CJK characters take two columns."""
     return sum(2 if "\u2e80" <= c <= "\uffef" else 1 for c in text)
 
 
-def _row(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
+def aligned_row(cells: list[str], widths: list[int]) -> str:
+    """Cells padded to their column widths, two spaces apart."""
+    return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths)).rstrip()

@@ -41,7 +41,7 @@ def extract_text(nlp):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, nlp):
-    """Each sample built alone, and both together: name -> output folder."""
+    """Each sample built alone, and both together (also into an Oxigraph store): name -> output folder."""
     from kg.cli import main
 
     out = {}
@@ -49,8 +49,9 @@ def built(tmp_path_factory, nlp):
     for name in SAMPLES:
         assert main(["build", str(ARTICLES / f"{name}.txt"), "-o", str(base / name)]) == 0
         out[name] = base / name
-    assert main(["build", str(ARTICLES), "-o", str(base / "all")]) == 0
+    assert main(["build", str(ARTICLES), "-o", str(base / "all"), "--store", str(base / "store")]) == 0
     out["all"] = base / "all"
+    out["store"] = base / "store"
     return out
 
 

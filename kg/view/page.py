@@ -1,13 +1,14 @@
-"""The interactive network page: pyvis builds the network, kg's own template renders it.
+"""The interactive network page: pyvis lays out the network data, kg's own template renders it.
 
 pyvis 0.3.2 links bootstrap and other assets from CDNs even with
 ``cdn_resources="in_line"``, so kg renders pyvis's node and edge data into
 its own template, which inlines the vis-network script and style that ship
 inside the pyvis package: the page loads nothing from outside the machine.
 
-Article text is untrusted. Labels and hover text reach the page only as
-JSON in a ``<script type="application/json">`` block (with ``<``, ``>`` and
-``&`` escaped) and are shown with ``textContent``, never parsed as HTML.
+Article text is untrusted. Labels, hover text and evidence reach the page
+only as JSON in a ``<script type="application/json">`` block (with ``<``,
+``>`` and ``&`` escaped) and are shown with ``textContent``, never parsed
+as HTML. The page script (``page.js``) adds search, filters and the fact panel.
 """
 
 from __future__ import annotations
@@ -15,105 +16,54 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import networkx as nx
 import pyvis
 from pyvis.network import Network
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph
 
-from kg.rdf.vocab import KG, ORG, SDO
+from kg.network import EDGE_TYPES, NODE_TYPES, centrality, entity_network, neighbourhood
 
-TEMPLATE = Path(__file__).with_name("template.html")
+HERE = Path(__file__).parent
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+MAX_LABEL = 24  # longer labels (headlines) are cut on the canvas; the hover and the panel show them whole
+SIZE_RANGE = (8, 40)
+#: above this many nodes the layout runs fewer iterations and skips vis's slow "improved layout"
+LARGE_GRAPH = 1000
 
-#: class -> (legend name, color)
-NODE_TYPES = {
-    SDO.Person: ("人物 Person", "#e4572e"),
-    ORG.Post: ("职务 Post", "#f3a712"),
-    SDO.Event: ("事件 Event", "#29335c"),
-    SDO.Country: ("国家 Country", "#669bbc"),
-    SDO.Organization: ("机构 Organization", "#4f9d69"),
-    SDO.Place: ("地点 Place", "#8e6c8a"),
-    SDO.NewsArticle: ("文章 Article", "#9a9a9a"),
-}
-#: property -> (edge label, source is the subject)
-EDGE_TYPES = {
-    ORG.holds: "担任 holds", KG.met: "会见 met", SDO.spouse: "配偶 spouse", SDO.attendee: "出席 attended",
-    SDO.location: "地点 location", SDO.author: "作者 author", SDO.publisher: "发布 publisher",
-    KG.visitor: "访问者 visitor", KG.destination: "目的地 destination", ORG.postIn: "隶属 post in",
-}
-SYMMETRIC = {KG.met, SDO.spouse}
-MAX_LABEL = 24  # longer labels (headlines) are cut on the canvas; the hover shows them whole
+__all__ = ["EDGE_TYPES", "NODE_TYPES", "build_network", "render_network", "render_page"]
 
 
-def _type_of(graph: Graph, node: URIRef) -> URIRef | None:
-    types = set(graph.objects(node, RDF.type))
-    for klass in NODE_TYPES:  # the first listed wins (an event is also kg:Talks)
-        if klass in types:
-            return klass
-    return None
+def _hover(data: dict) -> str:
+    lines = [f"{data['label']}  [{data['kind']}]"]
+    if data["aliases"]:
+        lines.append("又称: " + "、".join(data["aliases"]))
+    lines += ["日期: " + d for d in data["dates"]]
+    return "\n".join(lines)
 
 
-def _label(graph: Graph, node: URIRef) -> str:
-    for predicate in (RDFS.label, SDO.headline, SDO.identifier):
-        values = sorted(str(v) for v in graph.objects(node, predicate))
-        if values:
-            return values[0]
-    return str(node).rsplit("/", 1)[-1]
-
-
-def _evidence(graph: Graph) -> dict[tuple, list[str]]:
-    """(s, p, o) -> evidence sentences, from the reified statements."""
-    out: dict[tuple, list[str]] = {}
-    for statement in graph.subjects(RDF.type, RDF.Statement):
-        key = (graph.value(statement, RDF.subject), graph.value(statement, RDF.predicate),
-               graph.value(statement, RDF.object))
-        for sentence in graph.objects(statement, KG.evidence):
-            out.setdefault(key, []).append(str(sentence))
-    return out
-
-
-def view_nodes(graph: Graph) -> dict[URIRef, URIRef]:
-    """The entities the page draws: IRI -> class."""
-    nodes = {}
-    for klass in NODE_TYPES:
-        for node in graph.subjects(RDF.type, klass):
-            if isinstance(node, URIRef) and node not in nodes:
-                nodes[node] = _type_of(graph, node)
-    return nodes
-
-
-def build_network(graph: Graph) -> Network:
-    """A pyvis network of the graph's entities and relations."""
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
-    nodes = view_nodes(graph)
-    for node in sorted(nodes, key=str):
-        klass = nodes[node]
-        kind, color = NODE_TYPES[klass]
-        label = _label(graph, node)
-        lines = [f"{label}  [{kind}]"]
-        aliases = sorted(str(a) for a in graph.objects(node, SKOS.altLabel))
-        if aliases:
-            lines.append("又称: " + "、".join(aliases))
-        for date in sorted(str(d) for d in graph.objects(node, SDO.startDate)):
-            lines.append("日期: " + date)
-        # No pyvis "group": vis would paint groups in its own colours, not the legend's.
+def build_network(graph: Graph | nx.MultiDiGraph, size: str = "degree") -> Network:
+    """A pyvis network of the entities and relations, node size by ``degree`` or ``pagerank``."""
+    net = graph if isinstance(graph, nx.MultiDiGraph) else entity_network(graph)
+    weights = centrality(net, size)
+    low, high = min(weights.values(), default=0), max(weights.values(), default=0)
+    page = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
+    for node in sorted(net, key=str):
+        data = net.nodes[node]
+        label = data["label"]
         short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
-        net.add_node(str(node), label=short, title="\n".join(lines), color=color)
-    evidence = _evidence(graph)
-    seen = set()
-    for predicate, name in EDGE_TYPES.items():
-        for s, o in sorted(graph.subject_objects(predicate), key=lambda t: (str(t[0]), str(t[1]))):
-            if s not in nodes or o not in nodes:
-                continue
-            key = frozenset((s, o)) if predicate in SYMMETRIC else (s, o)
-            if (predicate, key) in seen:
-                continue
-            seen.add((predicate, key))
-            sentences = evidence.get((s, predicate, o), []) + evidence.get((o, predicate, s), [])
-            title = name + ("\n" + "\n".join(f"「{t}」" for t in sorted(set(sentences))) if sentences else "")
-            net.add_edge(str(s), str(o), label=name.split()[0], title=title,
-                         arrows="" if predicate in SYMMETRIC else "to")
-    return net
+        scaled = (weights[node] - low) / (high - low) if high > low else 0.0
+        # No pyvis "group": vis would paint groups in its own colours, not the legend's.
+        page.add_node(str(node), label=short, title=_hover(data), color=data["color"],
+                      size=round(SIZE_RANGE[0] + scaled * (SIZE_RANGE[1] - SIZE_RANGE[0]), 1),
+                      fullLabel=label, kind=data["kind"], aliases=data["aliases"], dates=data["dates"],
+                      importance=round(float(weights[node]), 6))
+    for s, o, data in sorted(net.edges(data=True), key=lambda e: (str(e[0]), str(e[1]), e[2]["relation"])):
+        name = data["relation"]
+        sentences = [e["sentence"] for e in data["evidence"]]
+        title = name + ("\n" + "\n".join(f"「{t}」" for t in sorted(set(sentences))) if sentences else "")
+        page.add_edge(str(s), str(o), label=name.split()[0], title=title, relation=name,
+                      evidence=data["evidence"], arrows="" if data["symmetric"] else "to")
+    return page
 
 
 def _script_json(value: object) -> str:
@@ -122,24 +72,43 @@ def _script_json(value: object) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def render_page(graph: Graph, heading: str = "kg") -> str:
-    """The whole page as one self-contained HTML string."""
-    net = build_network(graph)
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_network(net: nx.MultiDiGraph, heading: str = "kg", size: str = "degree") -> str:
+    """The page of an entity network, as one self-contained HTML string."""
+    page_net = build_network(net, size)
+    large = len(page_net.nodes) > LARGE_GRAPH
     options = {
-        "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 300}},
-        "interaction": {"hover": True, "tooltipDelay": 120},
+        "physics": {"solver": "forceAtlas2Based",
+                    "stabilization": {"iterations": 150 if large else 300, "updateInterval": 50}},
+        "layout": {"improvedLayout": not large},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large},
         "edges": {"font": {"size": 10, "align": "middle"}, "smooth": False},
-        "nodes": {"shape": "dot", "size": 14, "font": {"face": "Noto Sans CJK SC, sans-serif"}},
+        "nodes": {"shape": "dot", "font": {"face": "Noto Sans CJK SC, sans-serif"}},
     }
-    data = {"nodes": net.nodes, "edges": net.edges, "options": options,
-            "legend": [{"name": n, "color": c} for n, c in NODE_TYPES.values()]}
-    page = TEMPLATE.read_text(encoding="utf-8")
+    data = {"nodes": page_net.nodes, "edges": page_net.edges, "options": options, "size": size,
+            "legend": [{"name": n, "color": c} for n, c in NODE_TYPES.values()],
+            "relations": list(EDGE_TYPES.values())}
+    page = (HERE / "template.html").read_text(encoding="utf-8")
     replacements = {
         "{{VIS_CSS}}": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
         "{{VIS_JS}}": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"),
-        "{{DATA}}": _script_json(data),
-        "{{TITLE}}": heading.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+        "{{PAGE_CSS}}": (HERE / "page.css").read_text(encoding="utf-8"),
+        "{{PAGE_JS}}": (HERE / "page.js").read_text(encoding="utf-8"),
+        "{{TITLE}}": _escape(heading),
+        "{{DATA}}": _script_json(data),  # last: article text must never meet a marker replaced after it
     }
     for marker, value in replacements.items():
         page = page.replace(marker, value)
     return page
+
+
+def render_page(graph: Graph, heading: str = "kg", *, focus: str | None = None, hops: int = 2,
+                size: str = "degree") -> str:
+    """The page of a whole graph, or of the ``hops``-neighbourhood of the entity named ``focus``."""
+    net = entity_network(graph)
+    if focus:
+        net = neighbourhood(net, focus, hops)
+    return render_network(net, heading, size)

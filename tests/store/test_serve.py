@@ -1,0 +1,116 @@
+"""kg serve: a real Oxigraph SPARQL endpoint on 127.0.0.1, queried with SPARQLWrapper, read-only."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(source, port: int, page_port: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", str(source), "--port", str(port), "--page-port", str(page_port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()  # the ready line, printed once the endpoint answers
+    if "SPARQL endpoint" not in line:
+        process.kill()
+        raise AssertionError(f"kg serve did not start: {line}{process.stderr.read()}")
+    return process
+
+
+def stop(process: subprocess.Popen, port: int) -> None:
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) == 0
+    with pytest.raises(OSError):  # the endpoint went with it
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+@pytest.fixture(params=["graph", "store"])
+def endpoint(request, built):
+    source = built["all"] / "graph.trig" if request.param == "graph" else built["store"]
+    port, page_port = free_port(), free_port()
+    process = start(source, port, page_port)
+    try:
+        yield port, page_port
+    finally:
+        if process.poll() is None:
+            stop(process, port)
+
+
+def test_select_over_http_with_sparqlwrapper(endpoint):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    port, _ = endpoint
+    client = SPARQLWrapper(f"http://127.0.0.1:{port}/query")
+    client.setQuery("""PREFIX schema: <https://schema.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+                       SELECT ?name WHERE { ?p a schema:Person ; rdfs:label ?name } ORDER BY ?name""")
+    client.setReturnFormat(JSON)
+    names = [b["name"]["value"] for b in client.query().convert()["results"]["bindings"]]
+    assert {"习近平", "特朗普", "汪洋"} <= set(names)
+
+
+def test_update_is_refused(endpoint):
+    from urllib.error import HTTPError
+
+    from SPARQLWrapper import POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    port, _ = endpoint
+    for path in ("update", "query"):
+        client = SPARQLWrapper(f"http://127.0.0.1:{port}/query", updateEndpoint=f"http://127.0.0.1:{port}/{path}")
+        client.setMethod(POST)
+        client.setQuery("INSERT DATA { <https://kg.example/x> <https://kg.example/p> \"injected\" }")
+        with pytest.raises((SPARQLWrapperException, HTTPError)):
+            client.query()
+    check = SPARQLWrapper(f"http://127.0.0.1:{port}/query")
+    check.setQuery("ASK { ?s ?p \"injected\" }")
+    check.setReturnFormat("json")
+    assert check.query().convert()["boolean"] is False
+
+
+def test_the_page_is_served_beside_the_endpoint(endpoint):
+    _, page_port = endpoint
+    with urllib.request.urlopen(f"http://127.0.0.1:{page_port}/", timeout=10) as response:
+        page = response.read().decode("utf-8")
+    assert "kg-data" in page and "特朗普" in page
+
+
+def test_a_busy_port_is_a_one_line_error(built):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "kg.cli", "serve", str(built["store"]), "--port", str(port),
+             "--page-port", str(free_port())],
+            check=False, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("kg: error:") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_serve_leaves_no_temporary_store(built, tmp_path):
+    port, page_port = free_port(), free_port()
+    env_tmp = tmp_path / "tmp"
+    env_tmp.mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", str(built["all"] / "graph.trig"), "--port", str(port),
+         "--page-port", str(page_port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(env_tmp)})
+    assert "SPARQL endpoint" in process.stdout.readline()
+    assert any(env_tmp.iterdir())
+    stop(process, port)
+    time.sleep(0.2)
+    assert not any(env_tmp.iterdir())

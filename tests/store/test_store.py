@@ -1,0 +1,68 @@
+"""The Oxigraph store: kg build --store, kg query on it, and the commands that read it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import ROOT, SAMPLES
+from test_cli import one_line_error, run_kg
+
+from kg.query import format_result, open_source, run
+from kg.rdf.files import GraphFileError, load_dataset
+from kg.rdf.store import is_store, open_store, write_store
+
+QUERIES = sorted((ROOT / "schemas" / "queries").glob("*.rq"))
+
+
+def rows(result) -> list[tuple]:
+    return sorted(tuple(str(v) if v is not None else "" for v in row) for row in result)
+
+
+def test_store_holds_every_quad_of_the_trig(built):
+    dataset = load_dataset(built["all"] / "graph.trig")
+    quads = {(s, p, o, g.identifier if hasattr(g, "identifier") else g) for s, p, o, g in dataset.quads()}
+    store = open_store(built["store"])
+    union = {(s, p, o) for s, p, o, _ in quads}
+    assert is_store(built["store"]) and len(store) == len(quads) + len(union) and len(quads) > 900
+    assert len(list(store.named_graphs())) == 2  # one named graph per article, and their union as default
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.stem)
+def test_canned_queries_answer_the_same_on_store_and_file(built, query):
+    text = query.read_text(encoding="utf-8")
+    from_file = rows(run(open_source(str(built["all"] / "graph.trig")), text))
+    from_store = rows(run(open_source(str(built["store"])), text))
+    assert from_store == from_file and from_file
+
+
+def test_kg_query_reads_a_store_in_every_format(built):
+    ask = run_kg("query", str(built["store"]), "ASK { ?a kg:met ?b . ?a rdfs:label \"习近平\"@zh }")
+    assert ask.returncode == 0 and ask.stdout.strip() == "true"
+    result = run_kg("query", str(built["store"]), "-f", "schemas/queries/offices.rq", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert any("汪洋" in json.dumps(row, ensure_ascii=False) for row in json.loads(result.stdout))
+    construct = run(open_store(built["store"]), "CONSTRUCT { ?p a schema:Person } WHERE { ?p a schema:Person }")
+    assert len(construct.graph) >= 12
+    assert "schema:Person" in format_result(construct)
+
+
+def test_malformed_sparql_on_a_store_is_one_line(built):
+    assert "line 1" in one_line_error(run_kg("query", str(built["store"]), "SELECT ?x WHERE { ?x"))
+
+
+def test_store_refuses_to_overwrite_a_folder_that_is_not_one(tmp_path, built):
+    folder = tmp_path / "precious"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(GraphFileError):
+        write_store(load_dataset(built["all"] / "graph.trig"), folder)
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    assert "not a kg store" in one_line_error(run_kg("query", str(folder), "ASK {}"))
+
+
+def test_rebuilding_a_store_replaces_its_content(tmp_path, built):
+    target = tmp_path / "store"
+    write_store(load_dataset(built["all"] / "graph.trig"), target)
+    write_store(load_dataset(built[SAMPLES[0]] / "graph.trig"), target)
+    assert len(list(open_store(target).named_graphs())) == 1
