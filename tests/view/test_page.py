@@ -91,7 +91,7 @@ def test_browser_draws_every_node_and_requests_nothing_outside(browser, built):
     assert drawn == graph_node_count(built["all"] / "graph.ttl") > 10
     outside = [u for u in requested_urls(browser) if not u.startswith(("file:", "data:", "about:"))]
     assert outside == []
-    legend = browser.execute_script("return document.getElementById('legend').textContent")
+    legend = browser.execute_script("return document.getElementById('type-filters').textContent")
     assert "人物 Person" in legend
 
 
@@ -135,3 +135,96 @@ def test_node_colours_follow_the_legend(built):
     legend_colours = {c for _, c in NODE_TYPES.values()}
     assert {n["color"] for n in net.nodes} <= legend_colours
     assert all("group" not in n for n in net.nodes)
+
+
+def panel(browser) -> dict:
+    return browser.execute_script("""
+        var p = document.getElementById('panel');
+        return {hidden: p.hidden, title: document.getElementById('panel-title').textContent,
+                facts: Array.from(document.querySelectorAll('#panel-facts li.fact')).map(function (li) {
+                    return {text: li.textContent,
+                            evidence: Array.from(li.querySelectorAll('blockquote')).map(function (q) {
+                                return q.textContent; })}; })};""")
+
+
+def search(browser, text: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    box = browser.find_element("id", "search")
+    box.clear()
+    box.send_keys(text, Keys.ENTER)
+
+
+def test_search_finds_a_name_and_the_panel_shows_facts_with_evidence(browser, built):
+    load(browser, built["all"] / "graph.html")
+    search(browser, "汪洋")
+    shown = panel(browser)
+    assert not shown["hidden"] and shown["title"] == "汪洋"
+    holds = [f for f in shown["facts"] if f["text"].startswith("担任 holds") and "国务院副总理" in f["text"]]
+    assert holds and any("汪洋" in e for e in holds[0]["evidence"])
+    assert all("—" in e for e in holds[0]["evidence"]), "each evidence names its article"
+    selected = browser.execute_script("return window.kgNetwork.getSelectedNodes()")
+    assert len(selected) == 1 and "汪洋" in browser.execute_script(
+        "return window.kgNetwork.body.data.nodes.get(arguments[0]).fullLabel", selected[0])
+
+
+def test_search_by_alias_and_a_miss_says_so(browser, built):
+    load(browser, built["all"] / "graph.html")
+    search(browser, "中方")
+    assert panel(browser)["title"] == "中国"
+    search(browser, "不存在的人")
+    status = browser.find_element("id", "search-status").text
+    assert "not found" in status
+
+
+def test_clicking_a_node_opens_its_panel(browser, built):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    load(browser, built["all"] / "graph.html")
+    browser.execute_script("window.kgNetwork.stopSimulation(); window.kgNetwork.setOptions({physics: false});")
+    node = browser.execute_script(
+        "return window.kgNetwork.body.data.nodes.get({filter: function (n) { return n.fullLabel === '特朗普'; }})[0].id")
+    browser.execute_script("window.kgNetwork.focus(arguments[0], {scale: 1.5, animation: false})", node)
+    x, y = browser.execute_script(
+        "var n = window.kgNetwork; var p = n.canvasToDOM(n.getPositions([arguments[0]])[arguments[0]]);"
+        "return [p.x, p.y];", node)
+    canvas = browser.find_element("css selector", "#graph canvas")
+    rect = canvas.rect
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, int(x - rect["width"] / 2), int(y - rect["height"] / 2)).click().perform()
+    deadline = time.time() + 5
+    while time.time() < deadline and panel(browser)["hidden"]:
+        time.sleep(0.1)
+    shown = panel(browser)
+    assert shown["title"] == "特朗普"
+    met = [f for f in shown["facts"] if f["text"].startswith("会见 met")]
+    assert met and "习近平" in met[0]["text"] and met[0]["evidence"]
+
+
+def test_filters_hide_a_type_and_a_relation(browser, built):
+    load(browser, built["all"] / "graph.html")
+    before = browser.execute_script("return window.kgNetwork.body.data.nodes.length")
+    persons = browser.execute_script("return window.kgNetwork.body.data.nodes.get({filter: function (n) {"
+                                     " return n.kind === '人物 Person'; }}).length")
+    browser.find_element("css selector", "#type-filters input[value='人物 Person']").click()
+    assert browser.execute_script("return window.kgNetwork.body.data.nodes.length") == before - persons > 0
+    edges = browser.execute_script("return window.kgNetwork.body.data.edges.length")
+    browser.find_element("css selector", "#relation-filters input[value='出席 attended']").click()
+    assert browser.execute_script("return window.kgNetwork.body.data.edges.length") < edges
+    search(browser, "习近平")  # a search brings a filtered type back
+    assert panel(browser)["title"] == "习近平"
+    assert browser.execute_script("return window.kgNetwork.body.data.nodes.length") == before
+
+
+def test_html_label_is_text_in_the_panel(browser, tmp_path):
+    graph = Graph()
+    person = URIRef("https://kg.example/id/person/x")
+    graph.add((person, RDF.type, SDO.Person))
+    graph.add((person, RDFS.label, Literal(EVIL, lang="zh")))
+    page = tmp_path / "evil-panel.html"
+    page.write_text(render_page(graph), encoding="utf-8")
+    load(browser, page)
+    search(browser, "<img")
+    assert panel(browser)["title"] == EVIL
+    assert browser.execute_script("return document.querySelectorAll('#panel img, #controls img').length") == 0
+    assert browser.execute_script("return window.kgXss === undefined")
