@@ -58,7 +58,7 @@ def test_focus_draws_only_the_neighbourhood(built, tmp_path):
     result = run_kg("view", str(built["all"] / "graph.ttl"), "--focus", "汪洋", "--hops", "1", "-o", str(page),
                     "--size", "pagerank")
     assert result.returncode == 0, result.stderr
-    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page.read_text(encoding="utf-8"), re.S).group(1))
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page.read_text(encoding="utf-8"), re.DOTALL).group(1))
     assert len(data["nodes"]) == len(one) and data["size"] == "pagerank"
 
 
