@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 MODEL_STAMP := $(VENV)/.pkuseg-model
 
-.PHONY: setup demo test lint bench bench-ner train browser-deps clean
+.PHONY: setup demo test lint bench bench-extract bench-query bench-page bench-ner train browser-deps clean
 
 setup: $(STAMP) $(MODEL_STAMP)
 
@@ -46,8 +46,17 @@ lint: setup
 clean:
 	rm -rf out .pytest_cache corpus build
 
-bench: setup
+# Figures, not assertions: each script prints what it measured in one run.
+bench: bench-extract bench-query bench-page
+
+bench-extract: setup
 	$(BIN)/python scripts/bench.py
+
+bench-query: setup
+	$(BIN)/python scripts/bench_query.py
+
+bench-page: setup browser-deps
+	$(BIN)/python scripts/bench_page.py
 
 # The NER model: MSRA (../shared/corpora/msra-ner) -> corpus/*.spacy -> spacy
 # train -> kg/ner/model, which is committed so a fresh clone need not train.

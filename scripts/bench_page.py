@@ -1,0 +1,126 @@
+"""How large a graph the page stays responsive with, measured in headless Chromium.
+
+usage: python scripts/bench_page.py [--sizes 250,500,...]
+
+For each size, a synthetic entity network (persons, posts, events and
+places, with about 1.5 relations per node) is rendered into the page kg
+writes and opened in Debian's Chromium. Reported per size: the time until
+the layout settles and physics stops, and the median time of a search (focus
+the node, fill the panel) until the next frame is painted, and of a pan.
+"Responsive" here means it settles within 10 s and a search or a pan paints
+within 100 ms. Figures, not assertions: the machine is shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SETTLE_LIMIT_S = 10.0
+ACTION_LIMIT_MS = 100.0
+KINDS = [("人物 Person", "#e4572e", 0.4), ("职务 Post", "#f3a712", 0.2), ("事件 Event", "#29335c", 0.3),
+         ("地点 Place", "#8e6c8a", 0.1)]
+RELATIONS = {("人物 Person", "职务 Post"): "担任 holds", ("人物 Person", "事件 Event"): "出席 attended",
+             ("人物 Person", "人物 Person"): "会见 met", ("事件 Event", "地点 Place"): "地点 location"}
+
+
+def synthetic_network(size: int, seed: int = 7):
+    """A random entity network shaped like kg's: ``size`` nodes, about 1.5 edges per node."""
+    import networkx as nx
+
+    rng = random.Random(seed)
+    net = nx.MultiDiGraph()
+    by_kind: dict[str, list[str]] = {}
+    for i in range(size):
+        kind, color, _ = rng.choices(KINDS, weights=[w for _, _, w in KINDS])[0]
+        node = f"https://kg.example/id/bench/{i}"
+        net.add_node(node, label=f"节点{i}", kind=kind, color=color, person=kind.startswith("人物"),
+                     aliases=[], dates=[])
+        by_kind.setdefault(kind, []).append(node)
+    pairs = list(RELATIONS.items())
+    while net.number_of_edges() < size * 1.5:
+        (source_kind, target_kind), relation = rng.choice(pairs)
+        if not by_kind.get(source_kind) or not by_kind.get(target_kind):
+            continue
+        s, o = rng.choice(by_kind[source_kind]), rng.choice(by_kind[target_kind])
+        if s != o:
+            net.add_edge(s, o, key=relation, relation=relation, symmetric=relation.startswith("会见"),
+                         evidence=[{"sentence": f"{s[-4:]}与{o[-4:]}的证据句。", "article": "基准文章"}])
+    return net
+
+
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--window-size=1280,900"):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+
+
+ACTION = """
+var done = arguments[arguments.length - 1], what = arguments[0], label = arguments[1];
+var start = performance.now();
+if (what === "search") { window.kgSearch(label); }
+else { var p = window.kgNetwork.getViewPosition(); window.kgNetwork.moveTo({position: {x: p.x + 200, y: p.y}}); }
+requestAnimationFrame(function () { requestAnimationFrame(function () { done(performance.now() - start); }); });
+"""
+
+
+def measure(chrome, page: Path, size: int) -> tuple[float, float, float]:
+    """(seconds to settle, median search ms, median pan ms) for one page."""
+    started = time.perf_counter()
+    chrome.get(page.as_uri())
+    while chrome.execute_script("return window.kgStabilizedMs === undefined"):
+        if time.perf_counter() - started > 180:
+            return float("inf"), float("nan"), float("nan")
+        time.sleep(0.1)
+    settle = time.perf_counter() - started
+    rng = random.Random(size)
+    searches = [chrome.execute_async_script(ACTION, "search", f"节点{rng.randrange(size)}") for _ in range(7)]
+    pans = [chrome.execute_async_script(ACTION, "pan", "") for _ in range(7)]
+    return settle, statistics.median(searches), statistics.median(pans)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="250,500,1000,2000,4000,8000", help="node counts, comma-separated")
+    args = parser.parse_args()
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        print("bench: chromium and chromedriver are needed (make browser-deps)", file=sys.stderr)
+        return 1
+    from kg.view.page import render_network
+
+    chrome = browser()
+    chrome.set_script_timeout(60)
+    responsive = 0
+    print(f"{'nodes':>7}{'edges':>8}{'settle s':>10}{'search ms':>11}{'pan ms':>9}  responsive")
+    try:
+        with tempfile.TemporaryDirectory(prefix="kg-page-bench-") as folder:
+            for size in (int(s) for s in args.sizes.split(",")):
+                net = synthetic_network(size)
+                page = Path(folder) / f"page-{size}.html"
+                page.write_text(render_network(net, f"bench {size}"), encoding="utf-8")
+                settle, search_ms, pan_ms = measure(chrome, page, size)
+                ok = settle <= SETTLE_LIMIT_S and search_ms <= ACTION_LIMIT_MS and pan_ms <= ACTION_LIMIT_MS
+                responsive = size if ok and size > responsive else responsive
+                print(f"{size:>7}{net.number_of_edges():>8}{settle:>10.1f}{search_ms:>11.0f}{pan_ms:>9.0f}  "
+                      f"{'yes' if ok else 'no'}")
+    finally:
+        chrome.quit()
+    print(f"largest responsive size measured: {responsive} nodes "
+          f"(settles within {SETTLE_LIMIT_S:.0f} s, search and pan paint within {ACTION_LIMIT_MS:.0f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Canned-query latency: the Oxigraph store against rdflib's in-memory graph, on 1M+ triples, one run.
+
+usage: python scripts/bench_query.py [--triples N] [--runs R]
+
+The graph is the sample articles' graph, built once and copied until it
+holds N quads. Persons, events, articles and statements get new IRIs in each
+copy; posts, countries, organizations and places are shared, as they would be
+across real articles. Both engines get the same N-Quads. Prints each
+canned query's median latency on both and the ratio. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PER_COPY = re.compile(r"<https://kg\.example/id/(person|event|article|statement)/([^>]*)>")
+
+
+def sample_nquads() -> list[str]:
+    """The sample articles' graph as N-Quads lines."""
+    from kg.facts import extract
+    from kg.io.articles import iter_articles
+    from kg.rdf.build import build_dataset
+    from kg.rdf.files import serialize
+
+    dataset = build_dataset(extract(list(iter_articles([str(ROOT / "data" / "articles")]))))
+    return [line for line in serialize(dataset, "nquads").decode("utf-8").splitlines() if line]
+
+
+def copies(lines: list[str], target: int) -> bytes:
+    """``lines`` repeated with per-copy IRIs until at least ``target`` quads."""
+    out, k = [], 0
+    text = "\n".join(lines) + "\n"
+    while len(out) * len(lines) < target:
+        out.append(PER_COPY.sub(lambda m, k=k: f"<https://kg.example/id/{m[1]}/{m[2]}-c{k}>", text))
+        k += 1
+    return "".join(out).encode("utf-8")
+
+
+def median_ms(run, runs: int) -> tuple[float, int]:
+    times, size = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        size = run()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--triples", type=int, default=1_000_000, help="quads in the test graph (default 1M)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per query; the median is reported")
+    args = parser.parse_args()
+
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    from kg.query import run
+    from kg.rdf.store import UNION_UPDATE, query_store
+
+    data = copies(sample_nquads(), args.triples)
+    queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted((ROOT / "schemas" / "queries").glob("*.rq"))}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as folder:
+        start = time.perf_counter()
+        store = ox.Store(str(Path(folder) / "store"))
+        store.bulk_load(input=data, format=ox.RdfFormat.N_QUADS)
+        store.update(UNION_UPDATE)
+        store.flush()
+        store_load = time.perf_counter() - start
+        quads = len(list(store.named_graphs()))
+        start = time.perf_counter()
+        dataset = Dataset(default_union=True)
+        dataset.parse(data=data, format="nquads")
+        rdflib_load = time.perf_counter() - start
+        triples = len(dataset)
+        lines = data.count(b"\n")
+        print(f"graph: {lines:,} quads in {quads:,} article graphs ({triples:,} distinct triples)")
+        print(f"load: Oxigraph store {store_load:.1f} s, rdflib in-memory {rdflib_load:.1f} s")
+        print(f"{'query':<12}{'rows':>9}{'oxigraph ms':>14}{'rdflib ms':>12}{'rdflib/oxigraph':>17}")
+        ratios = []
+        for name, text in queries.items():
+            ox_ms, ox_rows = median_ms(lambda t=text: len(list(query_store(store, t))), args.runs)
+            rdf_ms, rdf_rows = median_ms(lambda t=text: len(list(run(dataset, t))), max(1, args.runs // 2))
+            if ox_rows != rdf_rows:
+                print(f"bench: {name}: the engines disagree ({ox_rows} vs {rdf_rows} rows)", file=sys.stderr)
+                return 1
+            ratios.append(rdf_ms / ox_ms)
+            print(f"{name:<12}{ox_rows:>9,}{ox_ms:>14,.1f}{rdf_ms:>12,.1f}{rdf_ms / ox_ms:>16.1f}x")
+        print(f"geometric mean speed-up of the store: {statistics.geometric_mean(ratios):.1f}x")
+        del store
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
