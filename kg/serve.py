@@ -121,11 +121,13 @@ def serve(source: str | Path, port: int = 7878, page_port: int | None = None, re
         ready(f"kg: SPARQL endpoint http://{HOST}:{port}/query (read-only), "
               f"graph page http://{HOST}:{page_port}/ ; Ctrl-C stops")
         sys.stdout.flush()
-        try:
-            process.wait()
-        except KeyboardInterrupt:
-            return 0
+        process.wait()
         raise ServeError(f"oxigraph exited with status {process.returncode}")
+    except KeyboardInterrupt:
+        # A stop once serving (Ctrl-C, SIGTERM) is the normal end; during start-up it is an interruption.
+        if pages_running:
+            return 0
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
         if process is not None and process.poll() is None:
