@@ -41,7 +41,7 @@ test: setup browser-deps
 	$(BIN)/python -m pytest -q
 
 lint: setup
-	$(BIN)/ruff check kg tests
+	$(BIN)/ruff check kg tests scripts
 
 clean:
 	rm -rf out .pytest_cache corpus build

@@ -23,7 +23,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.rdf.build import union_graph
-from kg.rdf.files import load_dataset
 from kg.rdf.store import data_folder, is_store, load_any, load_store_into
 
 HOST = "127.0.0.1"
@@ -96,7 +95,7 @@ def serve(source: str | Path, port: int = 7878, page_port: int | None = None, re
             location = data_folder(source)
             dataset = load_any(source)
         else:
-            dataset = load_dataset(source)
+            dataset = load_any(source)  # a graph file; a folder that is no store gets a one-line error
             location = workdir / "store"
             store = ox.Store(str(location))
             load_store_into(store, dataset)

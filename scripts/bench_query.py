@@ -86,7 +86,7 @@ def main() -> int:
         print(f"{'query':<12}{'rows':>9}{'oxigraph ms':>14}{'rdflib ms':>12}{'rdflib/oxigraph':>17}")
         ratios = []
         for name, text in queries.items():
-            ox_ms, ox_rows = median_ms(lambda t=text: len(list(query_store(store, t))), args.runs)
+            ox_ms, ox_rows = median_ms(lambda t=text, s=store: len(list(query_store(s, t))), args.runs)
             rdf_ms, rdf_rows = median_ms(lambda t=text: len(list(run(dataset, t))), max(1, args.runs // 2))
             if ox_rows != rdf_rows:
                 print(f"bench: {name}: the engines disagree ({ox_rows} vs {rdf_rows} rows)", file=sys.stderr)
