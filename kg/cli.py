@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from kg import __version__
@@ -18,46 +16,19 @@ class UsageError(Exception):
 
 
 def _build(args: argparse.Namespace) -> int:
-    from kg.facts import extract
-    from kg.io.articles import iter_articles
-    from kg.rdf.build import build_dataset, union_graph
-    from kg.rdf.files import serialize
-    from kg.rdf.store import write_store
-    from kg.view.page import render_page
+    from kg.batch.build import run_build
 
-    articles = list(iter_articles(args.inputs))
-    if not articles:
-        raise UsageError("no articles in the input")
-    seen: dict[str, str] = {}
-    for article in articles:
-        if article.id in seen and seen[article.id] != article.content_hash:
-            raise UsageError(f"{article.path}: article id {article.id!r} is used twice with different text")
-        seen[article.id] = article.content_hash
-        for note in article.notes:
-            print(f"kg: note: {note}", file=sys.stderr)
-    results = extract(articles)
-    dataset = build_dataset(results)
-    out = Path(args.output)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out}: exists and is not a folder")
-    # Write everything into a staging folder first: a failure leaves the old output untouched.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
-        (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
-        (staging / "graph.html").write_text(render_page(union_graph(dataset), "kg knowledge graph"), encoding="utf-8")
-        out.mkdir(exist_ok=True)
-        for name in ("graph.ttl", "graph.trig", "graph.html"):
-            (staging / name).replace(out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    facts = sum(len(r.facts) for r in results)
-    print(f"kg: {len(articles)} article(s), {facts} facts, {len(dataset)} triples -> {out}/graph.ttl, "
-          f"{out}/graph.trig, {out}/graph.html")
+    report = run_build(args.inputs, Path(args.output), store=Path(args.store) if args.store else None,
+                       endpoint=args.endpoint, workers=args.workers, scheduler=args.scheduler, fresh=args.fresh,
+                       progress=not args.quiet)
+    out = args.output
+    print(f"kg: {report.articles} article(s) ({report.extracted} extracted, {report.unchanged} unchanged), "
+          f"{report.facts} facts, {report.triples} triples, {report.same_story_pairs} same-story pair(s) "
+          f"-> {out}/graph.ttl, {out}/graph.trig, {out}/graph.html ({report.seconds:.1f} s)")
     if args.store:
-        quads = write_store(dataset, args.store)
-        print(f"kg: {quads} quads loaded into the Oxigraph store {args.store}")
+        print(f"kg: {report.quads_in_store} quads loaded into the Oxigraph store {args.store}")
+    if args.endpoint:
+        print(f"kg: {report.graphs_sent} named graphs and the default graph sent to {args.endpoint}")
     return 0
 
 
@@ -150,10 +121,19 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="articles to graph.ttl, graph.trig and graph.html",
                            description="Extract facts from articles (text files, folders, .jsonl) and write "
                                        "graph.ttl, graph.trig (one named graph per article) and graph.html.")
-    build.add_argument("inputs", nargs="+", help="article files, folders or .jsonl files")
-    build.add_argument("-o", "--output", required=True, help="output folder")
+    build.add_argument("inputs", nargs="+",
+                       help="article files, folders, glob patterns, .jsonl or .jsonl.gz files (streamed)")
+    build.add_argument("-o", "--output", required=True,
+                       help="output folder; building into it again extracts only new or changed articles")
     build.add_argument("--store", metavar="DIR",
                        help="also load the graph into a persistent Oxigraph store in DIR (replacing it)")
+    build.add_argument("--workers", type=int, default=1, help="extraction processes on this machine (default 1)")
+    build.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                       help="run the extraction on a Dask distributed cluster through this scheduler")
+    build.add_argument("--endpoint", metavar="URL",
+                       help="also PUT the graphs to a Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store)")
+    build.add_argument("--fresh", action="store_true", help="forget what the output folder remembers; extract all")
+    build.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     build.set_defaults(run=_build)
 
     query = sub.add_parser("query", help="SPARQL over a built graph",
@@ -209,6 +189,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kg`` console script."""
+    from kg.batch.build import BuildError
+    from kg.batch.endpoint import EndpointError
     from kg.io.articles import ArticleError
     from kg.ner.component import ModelMissingError
     from kg.query import QueryError
@@ -220,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except (UsageError, ArticleError, GraphFileError, QueryError, ModelError, ModelMissingError,
-            ServeError) as exc:
+            ServeError, BuildError, EndpointError) as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # an output path that cannot be written, a disk that is full

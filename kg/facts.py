@@ -71,6 +71,8 @@ class ArticleFacts:
     node: Node
     facts: list[Fact] = field(default_factory=list)
     aliases: dict[Node, set[str]] = field(default_factory=dict)
+    #: MinHash signature of the article text (kg.batch.dedupe), for near-duplicate detection
+    minhash: list[int] | None = None
 
     def add(self, subject: Node, relation: str, obj: Node | DateValue, evidence: str | None) -> None:
         fact = Fact(subject, relation, obj, self.article.id, evidence)

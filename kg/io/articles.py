@@ -15,6 +15,8 @@ Handling of awkward input (documented in the README):
 
 from __future__ import annotations
 
+import glob
+import gzip
 import hashlib
 import html
 import json
@@ -30,7 +32,16 @@ from kg.lexicon import load_lexicon
 
 MAX_CHARS = 1_000_000
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
-JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
+GLOB_CHARS = set("*?[")
+
+
+def _suffix(path: Path) -> str:
+    """The suffix kg reads a file by: ``.jsonl.gz`` counts as one."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    if len(suffixes) == 2 and suffixes[1] == ".gz":
+        return "".join(suffixes)
+    return path.suffix.lower()
 
 
 class ArticleError(ValueError):
@@ -49,6 +60,14 @@ class Article:
     path: str | None = None
     dateline: Dateline | None = None
     notes: list[str] = field(default_factory=list)
+    #: sha256 of ``text``, kept when a finished article drops its text to save memory
+    digest: str = field(default="", repr=False)
+    #: bytes of input this article took (compressed bytes for .gz), for progress and time-left estimates
+    input_bytes: int = field(default=0, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            self.digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @property
     def year(self) -> int | None:
@@ -64,7 +83,8 @@ class Article:
 
     @property
     def content_hash(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+        """sha256 of the article text: what incremental builds compare."""
+        return self.digest
 
 
 # --- decoding ---------------------------------------------------------------------
@@ -172,7 +192,9 @@ def read_text_file(path: Path) -> Article:
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
     text, notes = decode(data, str(path))
-    return make_article(text, article_id=path.stem, path=str(path), notes=notes)
+    article = make_article(text, article_id=path.stem, path=str(path), notes=notes)
+    article.input_bytes = len(data)
+    return article
 
 
 def _parse_date(value: object, where: str) -> date | None:
@@ -187,46 +209,76 @@ def _parse_date(value: object, where: str) -> date | None:
         raise ArticleError(f"{where}: date {value!r} does not exist") from None
 
 
-def read_jsonl(path: Path) -> Iterator[Article]:
-    """Articles from a JSONL file, one object a line with ``id, title, date, source, text``."""
+def _jsonl_lines(path: Path) -> Iterator[tuple[bytes, int]]:
+    """(line, input bytes it took) of a JSONL file, gunzipped on the fly for ``.gz``: never all in memory."""
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - opened apart from `with` so only open() errors are caught
+        raw = open(path, "rb")  # noqa: SIM115 - closed below; opened apart so only open() errors are caught
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        for number, line in enumerate(handle, 1):
-            where = f"{path}:{number}"
-            if not line.strip():
-                continue
-            text, notes = decode(line, where)
-            try:
-                record = json.loads(text)
-            except json.JSONDecodeError as exc:
-                raise ArticleError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ArticleError(f"{where}: expected an object with a string field 'text'")
-            article_id = str(record.get("id") or hashlib.sha256(record["text"].encode()).hexdigest()[:16])
-            yield make_article(record["text"], article_id=article_id, title=record.get("title") or None,
+    with raw:
+        handle = gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix.lower() == ".gz" else raw
+        position = 0
+        try:
+            for line in handle:
+                # For .gz, the compressed offset: it moves in read-ahead steps, which is fine for progress.
+                now = raw.tell() if handle is not raw else position + len(line)
+                yield line, now - position
+                position = now
+        except (OSError, EOFError) as exc:  # a damaged or truncated gzip stream
+            raise ArticleError(f"{path}: cannot read ({exc})") from None
+
+
+def read_jsonl(path: Path) -> Iterator[Article]:
+    """Articles from a JSONL file (or ``.jsonl.gz``), one object a line with ``id, title, date, source, text``."""
+    for number, (line, size) in enumerate(_jsonl_lines(path), 1):
+        where = f"{path}:{number}"
+        if not line.strip():
+            continue
+        text, notes = decode(line, where)
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ArticleError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ArticleError(f"{where}: expected an object with a string field 'text'")
+        article_id = str(record.get("id") or hashlib.sha256(record["text"].encode()).hexdigest()[:16])
+        article = make_article(record["text"], article_id=article_id, title=record.get("title") or None,
                                when=_parse_date(record.get("date"), where), source=record.get("source"),
                                path=where, notes=notes)
+        article.input_bytes = size
+        yield article
+
+
+def input_files(inputs: Iterable[str | Path]) -> list[Path]:
+    """The files ``inputs`` name: files, folders (their text and JSONL files, sorted) and glob patterns."""
+    files: list[Path] = []
+    for item in inputs:
+        path = Path(item)
+        if GLOB_CHARS & set(str(item)) and not path.exists():
+            matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True))
+            if not matches:
+                raise ArticleError(f"{item}: no file matches this pattern")
+            files += input_files(matches)
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and
+                           _suffix(p) in TEXT_SUFFIXES | JSONL_SUFFIXES)
+            if not found:
+                raise ArticleError(f"{path}: folder holds no .txt, .html, .jsonl or .jsonl.gz files")
+            files += found
+        elif not path.exists():
+            raise ArticleError(f"{path}: no such file or folder")
+        else:
+            files.append(path)
+    return files
 
 
 def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article]:
-    """Articles from files, folders (their text and JSONL files, sorted) and JSONL files."""
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and
-                           p.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES)
-            if not files:
-                raise ArticleError(f"{path}: folder holds no .txt, .html or .jsonl files")
-            yield from iter_articles(files)
-        elif not path.exists():
-            raise ArticleError(f"{path}: no such file or folder")
-        elif path.suffix.lower() in JSONL_SUFFIXES:
+    """Articles from files, folders, glob patterns and JSONL files, read one at a time."""
+    for path in input_files(inputs):
+        if _suffix(path) in JSONL_SUFFIXES:
             yield from read_jsonl(path)
         else:
             yield read_text_file(path)
 
 
-__all__ = ["Article", "ArticleError", "iter_articles", "make_article", "split_headline"]
+__all__ = ["Article", "ArticleError", "input_files", "iter_articles", "make_article", "split_headline"]

@@ -139,6 +139,15 @@ def build_dataset(results: list[ArticleFacts]) -> Dataset:
     return dataset
 
 
+def add_same_story(dataset: Dataset, pairs: list[tuple[str, str, float]], results: list[ArticleFacts]) -> None:
+    """Link near-duplicate articles with ``kg:sameStoryAs``, each link in the named graph of its subject."""
+    iris = {result.article.id: node_iri(result.node) for result in results}
+    for a, b, _ in pairs:
+        if a in iris and b in iris:
+            dataset.graph(iris[a]).add((iris[a], KG.sameStoryAs, iris[b]))
+            dataset.graph(iris[b]).add((iris[b], KG.sameStoryAs, iris[a]))
+
+
 def union_graph(dataset: Dataset) -> Graph:
     """Every triple of every named graph in one graph."""
     graph = Graph()

@@ -12,12 +12,7 @@ import urllib.request
 
 import pytest
 from conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from servers import free_port
 
 
 def start(source, port: int, page_port: int) -> subprocess.Popen:

@@ -1,0 +1,1 @@
+"""Batch builds: streaming input, progress, incremental state, parallel and cluster extraction."""

@@ -1,0 +1,163 @@
+"""``kg build``: stream the articles, extract only what is new, assemble the graph, write everything.
+
+Steps: read the inputs one article at a time; skip articles whose text the
+output folder's state already holds (same id, same sha256); extract the rest
+in batches (here, in worker processes or on a Dask cluster); cache their
+facts; find near-duplicate stories; assemble the dataset from every
+article's facts; write graph.ttl, graph.trig and graph.html through a staging
+folder; then the store and the endpoint when asked; then the state.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.batch.progress import Progress
+from kg.batch.state import BuildState
+from kg.io.articles import Article, ArticleError, input_files, iter_articles
+
+BATCH_SIZE = 16
+
+
+class BuildError(ValueError):
+    """A build that cannot go on; the message is one line."""
+
+
+@dataclass
+class BuildReport:
+    """What one build did."""
+
+    articles: int = 0  # in the graph, old and new
+    extracted: int = 0
+    unchanged: int = 0
+    facts: int = 0  # distinct (subject, relation, object): a fact two editions state counts once
+    triples: int = 0
+    same_story_pairs: int = 0
+    quads_in_store: int = 0
+    graphs_sent: int = 0
+    seconds: float = 0.0
+
+
+def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Lists of up to ``size`` articles."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _runner(workers: int, scheduler: str | None):
+    from kg.batch.runners import DaskRunner, LocalRunner, PoolRunner
+
+    if scheduler:
+        try:
+            return DaskRunner(scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise BuildError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
+    return PoolRunner(workers) if workers > 1 else LocalRunner()
+
+
+def _write_outputs(dataset, out: Path) -> None:
+    from kg.rdf.build import union_graph
+    from kg.rdf.files import serialize
+    from kg.view.page import render_page
+
+    # Everything goes to a staging folder first: a failure leaves the old output untouched.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
+        (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
+        (staging / "graph.html").write_text(render_page(union_graph(dataset), "kg knowledge graph"),
+                                            encoding="utf-8")
+        out.mkdir(exist_ok=True)
+        for name in ("graph.ttl", "graph.trig", "graph.html"):
+            (staging / name).replace(out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoint: str | None = None,
+              workers: int = 1, scheduler: str | None = None, fresh: bool = False,
+              batch_size: int = BATCH_SIZE, progress: bool = True) -> BuildReport:
+    """Build (or update) the graph in ``out`` from ``inputs``; see the module docstring."""
+    from kg.batch.dedupe import same_story_pairs
+    from kg.rdf.build import add_same_story, build_dataset
+
+    started = time.perf_counter()
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out}: exists and is not a folder")
+    if workers < 1:
+        raise BuildError("--workers must be 1 or more")
+    files = input_files(inputs)
+    report = BuildReport()
+    state = BuildState(out, fresh=fresh)
+    meter = Progress(total_bytes=sum(f.stat().st_size for f in files), enabled=progress)
+    seen: dict[str, str] = {}
+
+    def pending() -> Iterator[Article]:
+        for article in iter_articles(files):
+            if article.id in seen:
+                if seen[article.id] != article.content_hash:
+                    raise ArticleError(f"{article.path}: article id {article.id!r} is used twice with different text")
+                continue  # the same article given twice is read once
+            seen[article.id] = article.content_hash
+            for note in article.notes:
+                print(f"kg: note: {note}", file=sys.stderr)
+            if state.is_current(article.id, article.content_hash):
+                report.unchanged += 1
+                meter.advance(skipped=1, input_bytes=article.input_bytes)
+                continue
+            meter.advance(articles=1, chars=len(article.text), input_bytes=article.input_bytes)
+            yield article
+
+    runner = None
+    batches = batched(pending(), batch_size)
+    finished = False
+    try:
+        first = next(batches, None)
+        if first is not None:  # workers start (and load their models) only when something needs extracting
+            runner = _runner(workers, scheduler)
+            for results in runner.map(itertools.chain([first], batches)):
+                for result in results:
+                    state.put(result)
+                    report.extracted += 1
+        finished = True
+    finally:
+        if runner is not None:
+            runner.close()
+        meter.close(finished)
+    if not seen:
+        raise BuildError("no articles in the input")
+    results = list(state.results())
+    pairs = same_story_pairs((r.article.id, r.minhash) for r in results)
+    dataset = build_dataset(results)
+    add_same_story(dataset, pairs, results)
+    _write_outputs(dataset, out)
+    if store is not None:
+        from kg.rdf.store import write_store
+
+        report.quads_in_store = write_store(dataset, store)
+    if endpoint:
+        from kg.batch.endpoint import upload
+
+        report.graphs_sent = upload(dataset, endpoint)
+    state.save()
+    report.articles = len(results)
+    report.facts = len({(f.subject, f.relation, f.object) for r in results for f in r.facts})
+    report.triples = len(dataset)
+    report.same_story_pairs = len(pairs)
+    report.seconds = time.perf_counter() - started
+    return report

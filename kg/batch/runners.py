@@ -1,0 +1,97 @@
+"""Where extraction runs: in this process, in N worker processes, or on a Dask cluster.
+
+Each runner takes an iterator of article batches and yields their results in
+the same order, keeping only a few batches in flight, so a corpus of any
+size streams through with bounded memory. Every process loads the pkuseg
+model, the NER model and the lexicons once (``shared_pipeline``) and keeps
+them for all its batches.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from kg.facts import ArticleFacts, extract
+from kg.io.articles import Article
+
+IN_FLIGHT_PER_WORKER = 2
+
+
+def extract_batch(articles: list[Article]) -> list[ArticleFacts]:
+    """Facts of a batch of articles, each with its MinHash signature and without its text (not needed after)."""
+    from kg.batch.dedupe import signature
+
+    results = extract(articles)
+    for result in results:
+        result.minhash = signature(result.article.text)
+        result.article = replace(result.article, text="")
+    return results
+
+
+def warm_up() -> None:
+    """Load the pipeline in a fresh worker before its first batch."""
+    from kg.nlp.pipeline import shared_pipeline
+
+    shared_pipeline()
+
+
+class LocalRunner:
+    """Extraction in this process."""
+
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
+        for batch in batches:
+            yield extract_batch(batch)
+
+    def close(self) -> None:
+        pass
+
+
+def _ordered(submit, batches: Iterable[list[Article]], window: int) -> Iterator:
+    """Submit batches keeping at most ``window`` pending; yield each result (``.get()``-able) in order."""
+    pending: deque = deque()
+    for batch in batches:
+        pending.append(submit(batch))
+        if len(pending) >= window:
+            yield pending.popleft()
+    while pending:
+        yield pending.popleft()
+
+
+class PoolRunner:
+    """Extraction in ``workers`` processes on this machine (spawned, so each starts clean)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        context = multiprocessing.get_context("spawn")
+        self.pool = context.Pool(workers, initializer=warm_up)
+
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
+        submit = lambda batch: self.pool.apply_async(extract_batch, (batch,))
+        for handle in _ordered(submit, batches, self.workers * IN_FLIGHT_PER_WORKER):
+            yield handle.get()
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+
+class DaskRunner:
+    """Extraction on a Dask distributed cluster, through its scheduler's address."""
+
+    def __init__(self, scheduler: str) -> None:
+        from distributed import Client
+
+        self.client = Client(scheduler, timeout="30s")
+        self.workers = max(len(self.client.scheduler_info().get("workers", {})), 1)
+
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
+        submit = lambda batch: self.client.submit(extract_batch, batch, pure=False)
+        for future in _ordered(submit, batches, self.workers * IN_FLIGHT_PER_WORKER):
+            yield future.result()
+            future.release()
+
+    def close(self) -> None:
+        self.client.close()

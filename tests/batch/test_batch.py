@@ -1,0 +1,126 @@
+"""Batch builds: streamed inputs, progress, incremental rebuilds, near-duplicates, worker processes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+
+import pytest
+from conftest import ARTICLES, SAMPLES
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from test_cli import one_line_error, run_kg
+
+from kg.batch.build import run_build
+from kg.batch.dedupe import same_story_pairs, signature
+from kg.batch.progress import Progress
+from kg.rdf.vocab import KG
+
+OTHER = "新华社北京3月5日电 国务院总理李强5日在人民大会堂会见来华访问的新西兰总理希普金斯。外交部长王毅参加会见。"
+
+
+def sample_texts() -> dict[str, str]:
+    return {name: (ARTICLES / f"{name}.txt").read_text(encoding="utf-8") for name in SAMPLES}
+
+
+def write_jsonl_gz(path, records) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def trig(out) -> bytes:
+    return (out / "graph.trig").read_bytes()
+
+
+def test_jsonl_gz_and_globs_are_read(tmp_path):
+    records = [{"id": name, "text": text} for name, text in sample_texts().items()]
+    write_jsonl_gz(tmp_path / "part-1.jsonl.gz", records[:1])
+    write_jsonl_gz(tmp_path / "part-2.jsonl.gz", records[1:])
+    from_gz = run_build([str(tmp_path / "part-*.jsonl.gz")], tmp_path / "gz", progress=False)
+    folder = run_build([str(ARTICLES)], tmp_path / "txt", progress=False)
+    assert from_gz.articles == folder.articles == 2 and from_gz.facts == folder.facts > 50
+    without_urls = [[line for line in (tmp_path / name / "graph.ttl").read_text(encoding="utf-8").splitlines()
+                     if "schema:url" not in line] for name in ("gz", "txt")]
+    assert without_urls[0] == without_urls[1]
+
+
+def test_bad_streams_are_one_line_errors(tmp_path):
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(b'{"id": "a", "text": "x"}\n' * 50)[:40])
+    assert "broken.jsonl.gz" in one_line_error(run_kg("build", str(broken), "-o", str(tmp_path / "out")))
+    assert "no file matches" in one_line_error(run_kg("build", str(tmp_path / "nothing-*.jsonl"), "-o",
+                                                      str(tmp_path / "out")))
+    assert not (tmp_path / "out").exists()
+
+
+def test_progress_is_one_line_on_a_terminal_and_plain_lines_elsewhere():
+    tty, plain = io.StringIO(), io.StringIO()
+    for stream, interactive in ((tty, True), (plain, False)):
+        meter = Progress(total_bytes=1000, stream=stream, interactive=interactive, every_s=0)
+        for _ in range(3):
+            meter.advance(articles=1, chars=2000, input_bytes=250)
+        meter.close()
+    assert tty.getvalue().count("\r") == 4 and tty.getvalue().endswith("\n")
+    lines = plain.getvalue().splitlines()
+    assert len(lines) == 4 and "\r" not in plain.getvalue()
+    assert "3 articles" in lines[-1] and "75%" in lines[-1] and "left" in lines[-1]
+
+
+def test_adding_articles_extracts_only_the_new_ones_and_equals_a_full_build(tmp_path):
+    first, second = sorted(ARTICLES.glob("*.txt"))
+    (tmp_path / "in").mkdir()
+    shutil.copy(first, tmp_path / "in")
+    assert run_build([str(tmp_path / "in")], tmp_path / "out", progress=False).extracted == 1
+    shutil.copy(second, tmp_path / "in")
+    again = run_build([str(tmp_path / "in")], tmp_path / "out", progress=False)
+    assert (again.extracted, again.unchanged, again.articles) == (1, 1, 2)
+    scratch = run_build([str(tmp_path / "in")], tmp_path / "scratch", progress=False)
+    assert trig(tmp_path / "out") == trig(tmp_path / "scratch") and scratch.articles == 2
+    # Building only the new input into the folder adds to what it holds.
+    added = run_build([str(tmp_path / "in" / first.name)], tmp_path / "out", progress=False)
+    assert (added.extracted, added.unchanged, added.articles) == (0, 1, 2)
+
+
+def test_a_changed_article_replaces_its_facts(tmp_path):
+    source = tmp_path / "story.txt"
+    text = sample_texts()[SAMPLES[0]]
+    source.write_text(text, encoding="utf-8")
+    run_build([str(source)], tmp_path / "out", progress=False)
+    source.write_text(text.replace("汪洋", "胡春华"), encoding="utf-8")
+    changed = run_build([str(source)], tmp_path / "out", progress=False)
+    assert changed.extracted == 1 and changed.articles == 1
+    run_build([str(source)], tmp_path / "scratch", progress=False)
+    assert trig(tmp_path / "out") == trig(tmp_path / "scratch")
+    graph = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert "胡春华" in graph and "汪洋" not in graph
+    state = list((tmp_path / "out" / ".kg-state" / "facts").glob("*.pickle"))
+    assert len(state) == 1, "the old text's cached facts are dropped"
+
+
+def test_the_two_editions_are_one_story(tmp_path):
+    texts = sample_texts()
+    signatures = [(name, signature(text)) for name, text in texts.items()] + [("other", signature(OTHER))]
+    pairs = same_story_pairs(signatures)
+    assert [(a, b) for a, b, _ in pairs] == [tuple(sorted(texts))]
+    run_build([str(ARTICLES)], tmp_path / "out", progress=False)
+    graph = Graph().parse(tmp_path / "out" / "graph.ttl")
+    links = set(graph.subject_objects(KG.sameStoryAs))
+    assert len(links) == 2 and {(b, a) for a, b in links} == links
+
+
+def test_facts_two_editions_state_count_once(tmp_path):
+    both = run_build([str(ARTICLES)], tmp_path / "both", progress=False)
+    singles = [run_build([str(ARTICLES / f"{n}.txt")], tmp_path / n, progress=False).facts for n in SAMPLES]
+    assert max(singles) <= both.facts < sum(singles)
+
+
+@pytest.mark.parametrize("workers", [2])
+def test_worker_processes_write_the_same_graph(tmp_path, workers):
+    local = run_build([str(ARTICLES)], tmp_path / "local", progress=False)
+    parallel = run_build([str(ARTICLES)], tmp_path / "parallel", workers=workers, batch_size=1, progress=False)
+    assert parallel.extracted == local.extracted == 2
+    assert trig(tmp_path / "parallel") == trig(tmp_path / "local")
+    assert isomorphic(Graph().parse(tmp_path / "parallel" / "graph.ttl"), Graph().parse(tmp_path / "local" / "graph.ttl"))
