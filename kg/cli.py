@@ -17,6 +17,7 @@ class UsageError(Exception):
 
 def _build(args: argparse.Namespace) -> int:
     from kg.batch.build import run_build
+    from kg.rdf.files import write_atomic
 
     report = run_build(args.inputs, Path(args.output), store=Path(args.store) if args.store else None,
                        endpoint=args.endpoint, workers=args.workers, scheduler=args.scheduler, fresh=args.fresh,
@@ -29,6 +30,8 @@ def _build(args: argparse.Namespace) -> int:
         print(f"kg: {report.quads_in_store} quads loaded into the Oxigraph store {args.store}")
     if args.endpoint:
         print(f"kg: {report.graphs_sent} named graphs and the default graph sent to {args.endpoint}")
+    if args.report:
+        write_atomic(Path(args.report), report.as_json().encode("utf-8"))
     return 0
 
 
@@ -134,6 +137,8 @@ def parser() -> argparse.ArgumentParser:
                        help="also PUT the graphs to a Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store)")
     build.add_argument("--fresh", action="store_true", help="forget what the output folder remembers; extract all")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    build.add_argument("--report", metavar="FILE.json",
+                       help="write what the build did as JSON (counts, times, each worker's peak memory)")
     build.set_defaults(run=_build)
 
     query = sub.add_parser("query", help="SPARQL over a built graph",

@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from kg.grammar import DateMention
 from kg.io.articles import Article
 from kg.lexicon import COUNTRY, COUNTRY_ABBR, Lexicon, load_lexicon
-from kg.nlp.records import EventRecord, get_list, sentence_of, sentence_spans
+from kg.nlp.records import EventRecord, doc_text, get_list, sentence_of, sentence_spans
 
 # Node kinds.
 PERSON, POST, COUNTRY_KIND, ORGANIZATION, PLACE, EVENT, ARTICLE = (
@@ -119,7 +119,7 @@ def resolve_date(mention: DateMention | None, article: Article) -> DateValue | N
 def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -> ArticleFacts:
     """Turn the annotations on ``doc`` (made from ``article.text``) into facts."""
     lexicon = lexicon or load_lexicon()
-    text = doc.text
+    text = doc_text(doc)
     art = Node(ARTICLE, article.id, article.title or article.id)
     result = ArticleFacts(article, art)
 

@@ -57,8 +57,11 @@ class Lexicon:
     agencies: set[str] = field(default_factory=set)
     events: dict[str, str] = field(default_factory=dict)  # noun -> event class
     attendance: list[str] = field(default_factory=list)
+    ner_cues: list[str] = field(default_factory=list)  # with events and attendance: sentences NER reads
     _index: dict[str, str] = field(default_factory=dict, repr=False)
     _max_len: int = 0
+    _lengths_by_first: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _first_char_maps: dict[int, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, folder: str | Path | None = None) -> Lexicon:
@@ -89,6 +92,7 @@ class Lexicon:
             noun, _, klass = line.partition("\t")
             lex.events[noun.strip()] = klass.strip()
         lex.attendance = sorted(set(_lines(root / "attendance.txt")), key=len, reverse=True)
+        lex.ner_cues = sorted(set(_lines(root / "ner_cues.txt")), key=len, reverse=True)
         lex._build_index()
         return lex
 
@@ -110,13 +114,35 @@ class Lexicon:
             index[word] = TITLE
         self._index = index
         self._max_len = max(map(len, index)) if index else 0
+        # The lengths of the entries each first character starts, longest first: most characters start
+        # none, and a scan then costs one lookup instead of one per possible length.
+        lengths: dict[str, set[int]] = {}
+        for word in index:
+            lengths.setdefault(word[0], set()).add(len(word))
+        self._lengths_by_first = {char: sorted(ls, reverse=True) for char, ls in lengths.items()}
+        self._first_char_maps = {id(words): self._first_char_map(words) for words in (
+            self.surnames, self.name_stops, self.name_openers, self.org_suffixes, self.place_suffixes,
+            self.attendance, self.ner_cues)}
+
+    def index_words(self, words: list[str]) -> None:
+        """Let :meth:`starts_with` look ``words`` up by first character; the caller keeps the list."""
+        self._first_char_maps[id(words)] = self._first_char_map(words)
+
+    @staticmethod
+    def _first_char_map(words: list[str]) -> dict[str, list[str]]:
+        """First character -> the words starting with it, in the list's order (longest first)."""
+        out: dict[str, list[str]] = {}
+        for word in words:
+            if word:
+                out.setdefault(word[0], []).append(word)
+        return out
 
     # --- scanning -----------------------------------------------------------------
 
     def match_at(self, text: str, pos: int) -> Unit | None:
         """The longest lexicon entry starting at ``pos``, if any."""
-        for length in range(min(self._max_len, len(text) - pos), 0, -1):
-            kind = self._index.get(text[pos:pos + length])
+        for length in self._lengths_by_first.get(text[pos], ()) if pos < len(text) else ():
+            kind = self._index.get(text[pos:pos + length]) if pos + length <= len(text) else None
             if kind:
                 return Unit(pos, pos + length, kind, text[pos:pos + length])
         return None
@@ -162,6 +188,11 @@ class Lexicon:
 
     def starts_with(self, text: str, pos: int, words: list[str]) -> str | None:
         """The longest of ``words`` that ``text`` has at ``pos``."""
+        by_first = self._first_char_maps.get(id(words))
+        if by_first is not None:  # one of the lexicon's own lists: only words with the right first character
+            if pos >= len(text):
+                return None
+            words = by_first.get(text[pos], ())
         for word in words:
             if text.startswith(word, pos):
                 return word

@@ -11,12 +11,13 @@ folder; then the store and the endpoint when asked; then the state.
 from __future__ import annotations
 
 import itertools
+import json
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kg.batch.progress import Progress
@@ -42,7 +43,14 @@ class BuildReport:
     same_story_pairs: int = 0
     quads_in_store: int = 0
     graphs_sent: int = 0
+    store_seconds: float = 0.0
+    extraction_seconds: float = 0.0
     seconds: float = 0.0
+    worker_peak_mb: dict[str, float] = field(default_factory=dict)  # the process that extracted -> peak MiB
+
+    def as_json(self) -> str:
+        """The report as JSON (``kg build --report FILE``)."""
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
 
 
 def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -130,15 +138,17 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
         first = next(batches, None)
         if first is not None:  # workers start (and load their models) only when something needs extracting
             runner = _runner(workers, scheduler)
-            for results in runner.map(itertools.chain([first], batches)):
-                for result in results:
+            for batch_result in runner.map(itertools.chain([first], batches)):
+                for result in batch_result.results:
                     state.put(result)
                     report.extracted += 1
+                report.worker_peak_mb[batch_result.worker] = batch_result.peak_mb
         finished = True
     finally:
         if runner is not None:
             runner.close()
         meter.close(finished)
+    report.extraction_seconds = time.perf_counter() - started
     if not seen:
         raise BuildError("no articles in the input")
     results = list(state.results())
@@ -149,7 +159,9 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
     if store is not None:
         from kg.rdf.store import write_store
 
+        loading = time.perf_counter()
         report.quads_in_store = write_store(dataset, store)
+        report.store_seconds = time.perf_counter() - loading
     if endpoint:
         from kg.batch.endpoint import upload
 

@@ -10,9 +10,12 @@ them for all its batches.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import resource
+import socket
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kg.facts import ArticleFacts, extract
 from kg.io.articles import Article
@@ -20,7 +23,21 @@ from kg.io.articles import Article
 IN_FLIGHT_PER_WORKER = 2
 
 
-def extract_batch(articles: list[Article]) -> list[ArticleFacts]:
+@dataclass
+class BatchResult:
+    """The facts of one batch, and the process that made them with its peak memory so far."""
+
+    results: list[ArticleFacts]
+    worker: str
+    peak_mb: float
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def extract_batch(articles: list[Article]) -> BatchResult:
     """Facts of a batch of articles, each with its MinHash signature and without its text (not needed after)."""
     from kg.batch.dedupe import signature
 
@@ -28,7 +45,7 @@ def extract_batch(articles: list[Article]) -> list[ArticleFacts]:
     for result in results:
         result.minhash = signature(result.article.text)
         result.article = replace(result.article, text="")
-    return results
+    return BatchResult(results, f"{socket.gethostname()}:{os.getpid()}", peak_memory_mb())
 
 
 def warm_up() -> None:
@@ -41,7 +58,7 @@ def warm_up() -> None:
 class LocalRunner:
     """Extraction in this process."""
 
-    def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
+    def map(self, batches: Iterable[list[Article]]) -> Iterator[BatchResult]:
         for batch in batches:
             yield extract_batch(batch)
 

@@ -92,11 +92,20 @@ def print_person_recall(sentences: list) -> None:
     gold = [{(s, e) for s, e, label in sentence.entities if label == "PER"} for sentence in sentences]
     texts = [sentence.text for sentence in sentences]
     print("persons kept by the kg pipeline (kg_persons) against gold PER spans:")
-    for title, disabled in (("titles and lexicons only", ["ner"]), ("with the NER model", [])):
-        with nlp.select_pipes(disable=disabled):
-            found = [{(p.start, p.end) for p in doc._.kg_persons} for doc in nlp.pipe(texts)]
-        p, r, f, _ = score([{(*g, "PER") for g in x} for x in gold], [{(*y, "PER") for y in x} for x in found])["ALL"]
-        print(f"  {title:<26} P={p:.4f} R={r:.4f} F1={f:.4f}")
+    ner = nlp.get_pipe("ner")
+    default_scope = ner.scope
+    runs = (("titles and lexicons only", ["ner"], "all"), ("with the NER model, all sentences", [], "all"),
+            ("with the NER model, cue sentences", [], "cues"))
+    try:
+        for title, disabled, scope in runs:
+            ner.set_scope(scope)
+            with nlp.select_pipes(disable=disabled):
+                found = [{(p.start, p.end) for p in doc._.kg_persons} for doc in nlp.pipe(texts)]
+            p, r, f, _ = score([{(*g, "PER") for g in x} for x in gold],
+                               [{(*y, "PER") for y in x} for x in found])["ALL"]
+            print(f"  {title:<36} P={p:.4f} R={r:.4f} F1={f:.4f}")
+    finally:
+        ner.set_scope(default_scope)
 
 
 if __name__ == "__main__":

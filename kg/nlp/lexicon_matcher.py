@@ -7,7 +7,7 @@ from spacy.tokens import Doc
 
 from kg.grammar import find_dates
 from kg.lexicon import load_lexicon
-from kg.nlp.records import register_extensions
+from kg.nlp.records import doc_text, register_extensions
 
 
 class LexiconMatcher:
@@ -19,8 +19,9 @@ class LexiconMatcher:
         self.lexicon = load_lexicon(lexicon_dir)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kg_units = self.lexicon.scan(doc.text)
-        doc._.kg_dates = find_dates(doc.text)
+        text = doc_text(doc)
+        doc._.kg_units = self.lexicon.scan(text)
+        doc._.kg_dates = find_dates(text)
         return doc
 
 

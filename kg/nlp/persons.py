@@ -21,6 +21,7 @@ from kg.nlp.records import (
     Holding,
     PersonMention,
     Spouses,
+    doc_text,
     get_list,
     register_extensions,
     sentence_of,
@@ -40,7 +41,7 @@ class PersonFinder:
         self.place_endings = [s for s in self.lexicon.place_suffixes if len(s) >= 2]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         sentences = sentence_spans(doc)
         token_spans = [(t.idx, t.idx + len(t.text)) for t in doc]
         persons = get_list(doc, "kg_persons")
@@ -70,7 +71,7 @@ class PersonFinder:
         return doc
 
     def _spouses(self, doc, persons, known, sentences, foreign) -> None:
-        text = doc.text
+        text = doc_text(doc)
         spouses = get_list(doc, "kg_spouses")
         for word in SPOUSE_WORDS:
             pos = text.find(word)
@@ -103,7 +104,7 @@ class PersonFinder:
 
     def _model_names(self, doc: Doc, persons: list[PersonMention], known: set[str]) -> None:
         """Persons the NER model found that the structural cues did not."""
-        text = doc.text
+        text = doc_text(doc)
         taken = sorted((p.start, p.end) for p in persons)
         units = get_list(doc, "kg_units")
         for entity in get_list(doc, "kg_entities"):

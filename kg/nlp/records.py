@@ -9,6 +9,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from kg.grammar import DateMention, Office
@@ -101,10 +103,39 @@ def get_list(doc: Doc, name: str) -> list:
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Character spans of the sentences (the whole text when none were set)."""
-    if doc.has_annotation("SENT_START"):
-        return [(s.start_char, s.end_char) for s in doc.sents]
-    return [(0, len(doc.text))]
+    """Character spans of the sentences (the whole text when none were set).
+
+    Several components ask for them, and ``doc.sents`` walks every token in
+    Python each time; this reads the token arrays once and keeps the answer
+    on the Doc (sentence boundaries do not move after the sentencizer).
+    """
+    cached = doc.user_data.get(_SENTENCES_KEY)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
+    if not len(doc) or not doc.has_annotation("SENT_START"):
+        spans = [(0, len(doc_text(doc)))]
+    else:
+        array = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
+        starts = [0, *(i for i in numpy.flatnonzero(array[:, 0] == 1).tolist() if i)]
+        ends = array[:, 1] + array[:, 2]
+        bounds = [*starts[1:], len(doc)]
+        spans = [(int(array[a, 1]), int(ends[b - 1])) for a, b in zip(starts, bounds)]
+    doc.user_data[_SENTENCES_KEY] = (len(doc), spans)
+    return spans
+
+
+_SENTENCES_KEY = ("kg", "sentence_spans")
+_TEXT_KEY = ("kg", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, kept on the Doc: spaCy rebuilds it from every token on each call."""
+    cached = doc.user_data.get(_TEXT_KEY)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
+    text = doc.text
+    doc.user_data[_TEXT_KEY] = (len(doc), text)
+    return text
 
 
 def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
@@ -115,4 +146,4 @@ def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int
 
 
 __all__ = ["DateMention", "EntityMention", "EventRecord", "Holding", "Office", "PersonMention", "Spouses",
-           "get_list", "register_extensions", "sentence_of", "sentence_spans"]
+           "doc_text", "get_list", "register_extensions", "sentence_of", "sentence_spans"]

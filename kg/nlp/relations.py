@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 
 from kg.grammar import DELIMITERS, DateMention
 from kg.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, load_lexicon
-from kg.nlp.records import EventRecord, PersonMention, get_list, register_extensions, sentence_spans
+from kg.nlp.records import EventRecord, PersonMention, doc_text, get_list, register_extensions, sentence_spans
 
 CONJUNCTIONS = "同与和"
 MEETING_CLASSES = {"Talks", "Meeting"}
@@ -42,9 +42,10 @@ class RelationExtractor:
         register_extensions()
         self.lexicon = load_lexicon(lexicon_dir)
         self.nouns = sorted(self.lexicon.events, key=len, reverse=True)
+        self.lexicon.index_words(self.nouns)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         persons: list[PersonMention] = get_list(doc, "kg_persons")
         dates: list[DateMention] = get_list(doc, "kg_dates")
         events: dict[tuple, EventRecord] = {}

@@ -8,8 +8,10 @@ DATE, and LOC or ORG from the NER model) and ``doc.spans["kg_posts"]`` (the offi
 
 from __future__ import annotations
 
+import bisect
 from itertools import pairwise
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -23,12 +25,20 @@ MODEL_LABELS = {"LOC": "LOC", "ORG": "ORG"}
 
 def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
     """Split every token that a character offset in ``offsets`` falls inside."""
+    if not offsets or not len(doc):
+        return
+    starts = doc.to_array([IDX]).tolist()
+    # Only the tokens an offset falls strictly inside need a split; find them by bisection.
+    inside: dict[int, list[int]] = {}
+    for offset in sorted(offsets):
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and starts[i] < offset < starts[i] + len(doc[i].text):
+            inside.setdefault(i, []).append(offset - starts[i])
+    if not inside:
+        return
     with doc.retokenize() as retokenizer:
-        for token in doc:
-            start, end = token.idx, token.idx + len(token.text)
-            cuts = sorted(o - start for o in offsets if start < o < end)
-            if not cuts:
-                continue
+        for i, cuts in inside.items():
+            token = doc[i]
             bounds = [0, *cuts, len(token.text)]
             pieces = [token.text[a:b] for a, b in pairwise(bounds)]
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))

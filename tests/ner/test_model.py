@@ -87,3 +87,17 @@ def test_build_without_the_model_is_a_one_line_error(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "make train" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_cue_scope_reads_only_sentences_with_a_relation_cue(nlp):
+    from kg.ner.component import _chunks, cue_matcher
+
+    text = "孙丽萍表示，学校将继续加大资助力度。国家主席习近平会见了来华访问的吴德明。天气很好。刘建华夫人陈静陪同。"
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    pieces = _chunks(doc, cue_matcher(load_lexicon()))
+    read = ["".join(words) for _, words in pieces]
+    assert read == ["国家主席习近平会见了来华访问的吴德明。", "刘建华夫人陈静陪同。"]
+    assert all(text[offset:offset + len(part)] == part for (offset, _), part in zip(pieces, read))
+    assert nlp.get_pipe("ner").scope == "cues", "the pipeline reads cue sentences by default"
+    found = [e for e in nlp(text)._.kg_entities if e.label == "PER"]
+    assert "孙丽萍" not in {text[e.start:e.end] for e in found} and "吴德明" in {text[e.start:e.end] for e in found}
