@@ -10,6 +10,7 @@ folder; then the store and the endpoint when asked; then the state.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import shutil
@@ -47,10 +48,26 @@ class BuildReport:
     extraction_seconds: float = 0.0
     seconds: float = 0.0
     worker_peak_mb: dict[str, float] = field(default_factory=dict)  # the process that extracted -> peak MiB
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # the steps after extraction
 
     def as_json(self) -> str:
         """The report as JSON (``kg build --report FILE``)."""
         return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+
+class _Phases:
+    """``with clock("name"):`` adds the block's seconds to ``timings["name"]``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 3)
 
 
 def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -151,21 +168,27 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
     report.extraction_seconds = time.perf_counter() - started
     if not seen:
         raise BuildError("no articles in the input")
-    results = list(state.results())
-    pairs = same_story_pairs((r.article.id, r.minhash) for r in results)
-    dataset = build_dataset(results)
-    add_same_story(dataset, pairs, results)
-    _write_outputs(dataset, out)
+    clock = _Phases(report.phase_seconds)
+    with clock("load cached facts"):
+        results = list(state.results())
+    with clock("near-duplicates"):
+        pairs = same_story_pairs((r.article.id, r.minhash) for r in results)
+    with clock("assemble graph"):
+        dataset = build_dataset(results)
+        add_same_story(dataset, pairs, results)
+    with clock("write ttl, trig, html"):
+        _write_outputs(dataset, out)
     if store is not None:
         from kg.rdf.store import write_store
 
-        loading = time.perf_counter()
-        report.quads_in_store = write_store(dataset, store)
-        report.store_seconds = time.perf_counter() - loading
+        with clock("store"):
+            report.quads_in_store = write_store(dataset, store)
+        report.store_seconds = report.phase_seconds["store"]
     if endpoint:
         from kg.batch.endpoint import upload
 
-        report.graphs_sent = upload(dataset, endpoint)
+        with clock("endpoint"):
+            report.graphs_sent = upload(dataset, endpoint)
     state.save()
     report.articles = len(results)
     report.facts = len({(f.subject, f.relation, f.object) for r in results for f in r.facts})

@@ -8,6 +8,7 @@ Jaccard similarity reaches ``THRESHOLD`` are linked with ``kg:sameStoryAs``.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterable
 
 from datasketch import MinHash, MinHashLSH
@@ -21,10 +22,14 @@ _SPACE = re.compile(r"\s+")
 
 
 def signature(text: str) -> list[int]:
-    """The MinHash signature of ``text``'s character shingles (whitespace ignored)."""
+    """The MinHash signature of ``text``'s character shingles (whitespace ignored).
+
+    Shingles are hashed with CRC-32 (C speed, the same on every machine)
+    rather than datasketch's default SHA-1 prefix, 3x slower in Python calls.
+    """
     compact = _SPACE.sub("", text)
     shingles = {compact[i:i + SHINGLE] for i in range(max(len(compact) - SHINGLE + 1, 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return [int(v) for v in minhash.hashvalues]
 

@@ -12,9 +12,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from rdflib import Dataset, Graph
-
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.files import triples_bytes
 
 TIMEOUT_S = 120
 
@@ -23,8 +21,8 @@ class EndpointError(RuntimeError):
     """The server refused or could not be reached; the message says which graph and why."""
 
 
-def _put(url: str, graph: Graph, what: str) -> None:
-    body = graph.serialize(format="nt", encoding="utf-8")
+def _put(url: str, triples, what: str) -> None:
+    body = triples_bytes(triples)
     request = urllib.request.Request(url, data=body, method="PUT",
                                      headers={"Content-Type": "application/n-triples"})
     try:
@@ -39,21 +37,19 @@ def _put(url: str, graph: Graph, what: str) -> None:
         raise EndpointError(f"{url}: cannot reach the server ({reason})") from None
 
 
-def upload(dataset: Dataset, endpoint: str) -> int:
+def upload(dataset, endpoint: str) -> int:
     """Replace each named graph of ``dataset`` and the default graph (their union) on the server."""
     if not endpoint.startswith(("http://", "https://")):
         raise EndpointError(f"{endpoint}: not an http(s) URL")
     separator = "&" if "?" in endpoint else "?"
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace)
+    union: set[tuple] = set()
     sent = 0
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
         if not len(graph) or str(graph.identifier).startswith("urn:x-rdflib:"):
             continue
         target = f"{endpoint}{separator}graph={urllib.parse.quote(str(graph.identifier), safe='')}"
         _put(target, graph, f"graph {graph.identifier}")
-        union += graph
+        union.update(graph)
         sent += 1
     _put(f"{endpoint}{separator}default", union, "the default graph")
     return sent

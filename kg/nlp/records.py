@@ -128,6 +128,12 @@ _SENTENCES_KEY = ("kg", "sentence_spans")
 _TEXT_KEY = ("kg", "text")
 
 
+def remember_text(doc: Doc, text: str) -> Doc:
+    """Keep the text ``doc`` was made from, so :func:`doc_text` never rebuilds it from the tokens."""
+    doc.user_data[_TEXT_KEY] = (len(doc), text)
+    return doc
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, kept on the Doc: spaCy rebuilds it from every token on each call."""
     cached = doc.user_data.get(_TEXT_KEY)
@@ -145,5 +151,18 @@ def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int
     return sentences[index]
 
 
-__all__ = ["DateMention", "EntityMention", "EventRecord", "Holding", "Office", "PersonMention", "Spouses",
-           "doc_text", "get_list", "register_extensions", "sentence_of", "sentence_spans"]
+__all__ = [
+    "DateMention",
+    "EntityMention",
+    "EventRecord",
+    "Holding",
+    "Office",
+    "PersonMention",
+    "Spouses",
+    "doc_text",
+    "get_list",
+    "register_extensions",
+    "remember_text",
+    "sentence_of",
+    "sentence_spans",
+]

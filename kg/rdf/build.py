@@ -37,6 +37,7 @@ from kg.facts import (
     Node,
 )
 from kg.rdf.iris import node_iri, statement_iri
+from kg.rdf.quads import QuadDataset, QuadGraph
 from kg.rdf.vocab import KG, ORG, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 PROPERTIES = {
@@ -79,7 +80,7 @@ def _labels(results: Iterable[ArticleFacts]) -> tuple[dict[Node, str], dict[Node
     return labels, alts
 
 
-def describe(graph: Graph, node: Node, label: str, aliases: set[str]) -> URIRef:
+def describe(graph: Graph | QuadGraph, node: Node, label: str, aliases: set[str]) -> URIRef:
     """Type, label and aliases of one entity."""
     iri = node_iri(node)
     graph.add((iri, RDF.type, CLASSES[node.kind]))
@@ -92,7 +93,7 @@ def describe(graph: Graph, node: Node, label: str, aliases: set[str]) -> URIRef:
     return iri
 
 
-def describe_article(graph: Graph, result: ArticleFacts) -> URIRef:
+def describe_article(graph: Graph | QuadGraph, result: ArticleFacts) -> URIRef:
     article = result.article
     iri = describe(graph, result.node, "", set())
     graph.add((iri, SDO.identifier, Literal(article.id)))
@@ -108,11 +109,9 @@ def describe_article(graph: Graph, result: ArticleFacts) -> URIRef:
     return iri
 
 
-def build_dataset(results: list[ArticleFacts]) -> Dataset:
-    """All articles' facts as a dataset of per-article named graphs."""
-    dataset = Dataset()
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
+def build_dataset(results: list[ArticleFacts]) -> QuadDataset:
+    """All articles' facts as a dataset of per-article named graphs (``.to_rdflib()`` for rdflib's)."""
+    dataset = QuadDataset()
     labels, alts = _labels(results)
     for result in results:
         art = node_iri(result.node)
@@ -139,7 +138,7 @@ def build_dataset(results: list[ArticleFacts]) -> Dataset:
     return dataset
 
 
-def add_same_story(dataset: Dataset, pairs: list[tuple[str, str, float]], results: list[ArticleFacts]) -> None:
+def add_same_story(dataset: QuadDataset, pairs: list[tuple[str, str, float]], results: list[ArticleFacts]) -> None:
     """Link near-duplicate articles with ``kg:sameStoryAs``, each link in the named graph of its subject."""
     iris = {result.article.id: node_iri(result.node) for result in results}
     for a, b, _ in pairs:
@@ -148,7 +147,7 @@ def add_same_story(dataset: Dataset, pairs: list[tuple[str, str, float]], result
             dataset.graph(iris[b]).add((iris[b], KG.sameStoryAs, iris[a]))
 
 
-def union_graph(dataset: Dataset) -> Graph:
+def union_graph(dataset: Dataset | QuadDataset) -> Graph:
     """Every triple of every named graph in one graph."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():

@@ -89,13 +89,18 @@ def _triple_key(triple) -> tuple[str, str, str]:
     return triple[0].n3(), triple[1].n3(), triple[2].n3()
 
 
-def turtle_bytes(graph: Graph) -> bytes:
-    """Turtle with subjects and objects in a stable order: same graph, same bytes."""
-    triples = [ox.Triple(*map(_ox_term, t)) for t in sorted(graph, key=_triple_key)]
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_OX_PREFIXES)
+def turtle_bytes(graph) -> bytes:
+    """Turtle of a graph (or any iterable of triples) in a stable order: same triples, same bytes."""
+    return triples_bytes(graph, ox.RdfFormat.TURTLE)
 
 
-def trig_bytes(dataset: Dataset) -> bytes:
+def triples_bytes(triples, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> bytes:
+    """Sorted triples in an Oxigraph triple format (Turtle, N-Triples)."""
+    ordered = [ox.Triple(*map(_ox_term, t)) for t in sorted(triples, key=_triple_key)]
+    return ox.serialize(ordered, format=fmt, prefixes=_OX_PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
+
+
+def trig_bytes(dataset) -> bytes:
     """TriG with named graphs sorted by name, each graph's triples sorted: same dataset, same bytes."""
     quads = []
     for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
@@ -113,19 +118,28 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
     if fmt == "trig":
         return trig_bytes(dataset)
     if fmt == "nquads":
-        lines = sorted(dataset.serialize(format="nquads", encoding="utf-8").decode("utf-8").splitlines())
-        return ("\n".join(lines) + "\n").encode("utf-8")
+        return nquads_bytes(dataset)
+    triples = {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}
+    if fmt == "turtle":
+        return turtle_bytes(triples)
+    if fmt == "nt":
+        return triples_bytes(triples, ox.RdfFormat.N_TRIPLES)
     union = Graph()
     for prefix, namespace in PREFIXES.items():
         union.bind(prefix, namespace)
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        union.add((s, p, o))
-    if fmt == "turtle":
-        return turtle_bytes(union)
-    if fmt == "nt":
-        lines = sorted(union.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines())
-        return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+    for triple in triples:
+        union.add(triple)
     return _sorted_graph(union).serialize(format=rdflib_format, encoding="utf-8")
+
+
+def nquads_bytes(dataset) -> bytes:
+    """N-Quads, one line per quad, sorted: same dataset, same bytes."""
+    quads = []
+    for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
+        name = None if str(graph.identifier).startswith("urn:x-rdflib:") else ox.NamedNode(str(graph.identifier))
+        quads += [ox.Quad(*map(_ox_term, t), name if name is not None else ox.DefaultGraph()) for t in graph]
+    lines = sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 __all__ = ["FORMATS", "GraphFileError", "load_dataset", "serialize", "write_atomic"]

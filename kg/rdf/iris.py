@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import URIRef
@@ -18,6 +19,7 @@ def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1 << 16)  # the same entities recur in every article: quote them once
 def node_iri(node: Node) -> URIRef:
     """``id:person/%E4%B9%A0…`` for named things; events get a digest of their key."""
     if node.kind == "Event":
