@@ -124,3 +124,17 @@ def test_worker_processes_write_the_same_graph(tmp_path, workers):
     assert parallel.extracted == local.extracted == 2
     assert trig(tmp_path / "parallel") == trig(tmp_path / "local")
     assert isomorphic(Graph().parse(tmp_path / "parallel" / "graph.ttl"), Graph().parse(tmp_path / "local" / "graph.ttl"))
+
+
+def test_cli_reports_progress_and_writes_a_json_report(tmp_path):
+    report = tmp_path / "report.json"
+    result = run_kg("build", str(ARTICLES), "-o", str(tmp_path / "out"), "--report", str(report))
+    assert result.returncode == 0, result.stderr
+    progress = [line for line in result.stderr.splitlines() if line.startswith("kg: ") and "articles" in line]
+    assert progress and "\r" not in result.stderr and "100%" in progress[-1], "plain progress lines off a terminal"
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["extracted"] == 2 and data["same_story_pairs"] == 1 and data["facts"] > 50
+    assert data["worker_peak_mb"] and all(v > 100 for v in data["worker_peak_mb"].values())
+    assert {"assemble graph", "write ttl, trig, html"} <= set(data["phase_seconds"])
+    quiet = run_kg("build", str(ARTICLES), "-o", str(tmp_path / "out"), "-q")
+    assert quiet.returncode == 0 and "articles ·" not in quiet.stderr and "2 unchanged" in quiet.stdout
