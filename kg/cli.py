@@ -62,7 +62,7 @@ def _view(args: argparse.Namespace) -> int:
     heading = "kg: " + Path(args.graph).name + (f" · {args.focus} ±{args.hops}" if args.focus else "")
     try:
         page = render_page(union_graph(load_any(args.graph)), heading, focus=args.focus, hops=args.hops,
-                           size=args.size)
+                           size=args.size, max_nodes=args.max_nodes)
     except LookupError as exc:
         raise UsageError(f"{args.graph}: {exc.args[0]}") from None
     write_atomic(Path(args.output), page.encode("utf-8"))
@@ -160,6 +160,8 @@ def parser() -> argparse.ArgumentParser:
     view.add_argument("--hops", type=int, default=2, help="how far from --focus to draw (default 2)")
     view.add_argument("--size", choices=["degree", "pagerank"], default="degree",
                       help="node size by degree or PageRank (default degree)")
+    view.add_argument("--max-nodes", type=int, default=2000,
+                      help="draw at most this many entities, the most connected (default 2000; 0: all)")
     view.set_defaults(run=_view)
 
     serve = sub.add_parser("serve", help="a read-only SPARQL endpoint and the graph page on 127.0.0.1",

@@ -29,6 +29,8 @@ MAX_LABEL = 24  # longer labels (headlines) are cut on the canvas; the hover and
 SIZE_RANGE = (8, 40)
 #: above this many nodes the layout runs fewer iterations and skips vis's slow "improved layout"
 LARGE_GRAPH = 1000
+#: the most entities a page draws; measured responsive up to 2,000 (scripts/bench_page.py)
+MAX_NODES = 2000
 
 __all__ = ["EDGE_TYPES", "NODE_TYPES", "build_network", "render_network", "render_page"]
 
@@ -106,9 +108,19 @@ def render_network(net: nx.MultiDiGraph, heading: str = "kg", size: str = "degre
 
 
 def render_page(graph: Graph, heading: str = "kg", *, focus: str | None = None, hops: int = 2,
-                size: str = "degree") -> str:
-    """The page of a whole graph, or of the ``hops``-neighbourhood of the entity named ``focus``."""
+                size: str = "degree", max_nodes: int = MAX_NODES) -> str:
+    """The page of a whole graph, or of the ``hops``-neighbourhood of the entity named ``focus``.
+
+    Above ``max_nodes`` entities the page draws the ``max_nodes`` most connected
+    ones and says so: the page stays responsive up to about 2,000 (make bench-page).
+    """
     net = entity_network(graph)
     if focus:
         net = neighbourhood(net, focus, hops)
+    total = len(net)
+    if max_nodes and total > max_nodes:
+        degree = centrality(net, "degree")
+        keep = sorted(net, key=lambda n: (-degree[n], str(n)))[:max_nodes]
+        net = net.subgraph(keep).copy()
+        heading = f"{heading} · {max_nodes:,} of {total:,} entities (the most connected; kg view --focus NAME)"
     return render_network(net, heading, size)

@@ -93,3 +93,14 @@ def test_broken_graph_violations_are_printed(built, tmp_path):
     result = run_kg("validate", str(broken))
     assert result.returncode == 1 and "a person needs exactly one rdfs:label" in result.stdout
     assert result.stderr.startswith("kg: ") and "violation" in result.stderr
+
+
+def test_a_large_graph_page_draws_the_most_connected_entities(built):
+    from kg.view.page import render_page
+
+    graph = union_graph(load_dataset(built["all"] / "graph.trig"))
+    page = render_page(graph, "big", max_nodes=10)
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.S).group(1))
+    assert len(data["nodes"]) == 10
+    assert {"习近平", "特朗普"} <= {n["fullLabel"] for n in data["nodes"]}
+    assert "10 of 49 entities" in page
