@@ -100,7 +100,7 @@ def test_a_large_graph_page_draws_the_most_connected_entities(built):
 
     graph = union_graph(load_dataset(built["all"] / "graph.trig"))
     page = render_page(graph, "big", max_nodes=10)
-    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.S).group(1))
+    data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.DOTALL).group(1))
     assert len(data["nodes"]) == 10
     assert {"习近平", "特朗普"} <= {n["fullLabel"] for n in data["nodes"]}
     assert "10 of 49 entities" in page
