@@ -95,15 +95,21 @@ def test_browser_draws_every_node_and_requests_nothing_outside(browser, built):
     assert "人物 Person" in legend
 
 
-def test_browser_shows_html_label_as_text(browser, tmp_path):
-    from selenium.webdriver.common.action_chains import ActionChains
-
+def evil_page(tmp_path) -> tuple[URIRef, object]:
+    """A page of one person whose label is an HTML element with a script in it."""
     graph = Graph()
     person = URIRef("https://kg.example/id/person/x")
     graph.add((person, RDF.type, SDO.Person))
     graph.add((person, RDFS.label, Literal(EVIL, lang="zh")))
     page = tmp_path / "evil.html"
     page.write_text(render_page(graph), encoding="utf-8")
+    return person, page
+
+
+def test_browser_shows_html_label_as_text(browser, tmp_path):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    person, page = evil_page(tmp_path)
     load(browser, page)
     time.sleep(1.5)  # let the layout settle before hovering
     x, y = browser.execute_script(
@@ -217,12 +223,7 @@ def test_filters_hide_a_type_and_a_relation(browser, built):
 
 
 def test_html_label_is_text_in_the_panel(browser, tmp_path):
-    graph = Graph()
-    person = URIRef("https://kg.example/id/person/x")
-    graph.add((person, RDF.type, SDO.Person))
-    graph.add((person, RDFS.label, Literal(EVIL, lang="zh")))
-    page = tmp_path / "evil-panel.html"
-    page.write_text(render_page(graph), encoding="utf-8")
+    _, page = evil_page(tmp_path)
     load(browser, page)
     search(browser, "<img")
     assert panel(browser)["title"] == EVIL
