@@ -163,7 +163,7 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
         finished = True
     finally:
         if runner is not None:
-            runner.close()
+            runner.close(finished)
         meter.close(finished)
     report.extraction_seconds = time.perf_counter() - started
     if not seen:

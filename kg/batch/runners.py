@@ -62,7 +62,7 @@ class LocalRunner:
         for batch in batches:
             yield extract_batch(batch)
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
         pass
 
 
@@ -90,8 +90,12 @@ class PoolRunner:
         for handle in _ordered(submit, batches, self.workers * IN_FLIGHT_PER_WORKER):
             yield handle.get()
 
-    def close(self) -> None:
-        self.pool.close()
+    def close(self, finished: bool = True) -> None:
+        """Wait for the workers to end, or stop them at once after a failure or an interrupt."""
+        if finished:
+            self.pool.close()
+        else:
+            self.pool.terminate()
         self.pool.join()
 
 
@@ -110,5 +114,5 @@ class DaskRunner:
             yield future.result()
             future.release()
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
         self.client.close()
