@@ -117,7 +117,7 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
               workers: int = 1, scheduler: str | None = None, fresh: bool = False,
               batch_size: int = BATCH_SIZE, progress: bool = True) -> BuildReport:
     """Build (or update) the graph in ``out`` from ``inputs``; see the module docstring."""
-    from kg.batch.dedupe import same_story_pairs
+    from kg.batch.dedupe import merge_story_events, same_story_pairs
     from kg.rdf.build import add_same_story, build_dataset
 
     started = time.perf_counter()
@@ -174,6 +174,7 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
     with clock("near-duplicates"):
         pairs = same_story_pairs((r.article.id, r.minhash) for r in results)
     with clock("assemble graph"):
+        results = merge_story_events(results, pairs)
         dataset = build_dataset(results)
         add_same_story(dataset, pairs, results)
     with clock("write ttl, trig, html"):

@@ -78,3 +78,42 @@ def story_clusters(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) 
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     return {i: root(i) for i in parent}
+
+
+def merge_story_events(results: list, pairs: Iterable[tuple[str, str, float]]) -> list:
+    """Within each story (articles linked by same-story pairs), give an undated event the node of the
+    one dated event of the same class and principals, so two editions of one meeting are one event.
+
+    An event's key is ``class|principals|date``; an undated key ends in ``|``. Returns new
+    ``ArticleFacts`` where something changed, the same objects elsewhere.
+    """
+    from dataclasses import replace
+
+    from kg.facts import EVENT
+
+    story = story_clusters((r.article.id for r in results), pairs)
+    dated: dict[tuple[str, str], set] = {}
+    for result in results:
+        for node in result.nodes():
+            if node.kind == EVENT and not node.key.endswith("|"):
+                dated.setdefault((story[result.article.id], node.key.rsplit("|", 1)[0]), set()).add(node)
+    merged = []
+    for result in results:
+        remap = {}
+        for node in result.nodes():
+            if node.kind == EVENT and node.key.endswith("|"):
+                targets = dated.get((story[result.article.id], node.key[:-1]), set())
+                if len(targets) == 1:
+                    remap[node] = next(iter(targets))
+        if not remap:
+            merged.append(result)
+            continue
+        facts = []
+        for fact in result.facts:
+            moved = replace(fact, subject=remap.get(fact.subject, fact.subject),
+                            object=remap.get(fact.object, fact.object) if not isinstance(fact.object, str) else fact.object)
+            if moved not in facts:
+                facts.append(moved)
+        aliases = {remap.get(node, node): forms for node, forms in result.aliases.items()}
+        merged.append(replace(result, facts=facts, aliases=aliases))
+    return merged

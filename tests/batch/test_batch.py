@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from conftest import ARTICLES, SAMPLES
+from conftest import ARTICLES, ROOT, SAMPLES
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from test_cli import one_line_error, run_kg
@@ -138,3 +138,13 @@ def test_cli_reports_progress_and_writes_a_json_report(tmp_path):
     assert {"assemble graph", "write ttl, trig, html"} <= set(data["phase_seconds"])
     quiet = run_kg("build", str(ARTICLES), "-o", str(tmp_path / "out"), "-q")
     assert quiet.returncode == 0 and "articles ·" not in quiet.stderr and "2 unchanged" in quiet.stdout
+
+
+def test_one_story_told_twice_has_one_event_per_meeting(tmp_path):
+    from kg.query import open_source, run
+
+    run_build([str(ARTICLES)], tmp_path / "out", progress=False)
+    rows = list(run(open_source(str(tmp_path / "out" / "graph.ttl")),
+                    (ROOT / "schemas" / "queries" / "meetings.rq").read_text(encoding="utf-8")))
+    talks = [row for row in rows if "人民大会堂" in str(row[2])]
+    assert len(talks) == 1 and str(talks[0][3]) == "--11-09", "the undated edition's talks join the dated ones"
