@@ -111,7 +111,7 @@ def merge_story_events(results: list, pairs: Iterable[tuple[str, str, float]]) -
         facts = []
         for fact in result.facts:
             moved = replace(fact, subject=remap.get(fact.subject, fact.subject),
-                            object=remap.get(fact.object, fact.object) if not isinstance(fact.object, str) else fact.object)
+                            object=remap.get(fact.object, fact.object))
             if moved not in facts:
                 facts.append(moved)
         aliases = {remap.get(node, node): forms for node, forms in result.aliases.items()}
