@@ -10,10 +10,8 @@ kg's lexicons know:
   single-character word) with the word's length, capped at 4;
 * ``MORPH``: ``Lex=<kind><B|I>`` inside a lexicon match (a country, body,
   title, place, agency), ``Lex=Surname`` where a surname from
-  ``surnames.txt`` starts, else ``Lex=O``; plus ``Gz=<PER|LOC|ORG><B|I>``
-  inside a longest match of the jieba name list (``data/ner/gazetteer.tsv``)
-  when the model was trained with it (its meta.json says so).
-  Gazetteer features: the model learns how far to trust them.
+  ``surnames.txt`` starts, else ``Lex=O``. A gazetteer feature: the model
+  learns how far to trust it.
 
 Training data and live text go through the same function, so the model
 always sees the features it was trained on.
@@ -30,7 +28,6 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from kg.lexicon import Lexicon
-from kg.ner.gazetteer import Gazetteer
 
 FEATURE_ATTRS = [NORM, LEMMA, TAG, MORPH]
 # Long runs of spaces or newlines carry no more information than one.
@@ -49,8 +46,8 @@ def position_tag(index: int, length: int) -> str:
     return "M" + size
 
 
-def lexicon_features(text: str, lexicon: Lexicon, gazetteer: Gazetteer | None = None) -> list[str]:
-    """The ``Lex=`` (and ``Gz=``) morph value of every character of ``text``."""
+def lexicon_features(text: str, lexicon: Lexicon) -> list[str]:
+    """The ``Lex=`` morph value of every character of ``text``."""
     surnames = set(lexicon.surnames)  # one or two characters each
     values = ["Lex=Surname" if text[i] in surnames or text[i : i + 2] in surnames else "Lex=O"
               for i in range(len(text))]
@@ -59,16 +56,10 @@ def lexicon_features(text: str, lexicon: Lexicon, gazetteer: Gazetteer | None = 
         values[unit.start] = f"Lex={kind}B"
         for i in range(unit.start + 1, unit.end):
             values[i] = f"Lex={kind}I"
-    for start, end, label in gazetteer.matches(text) if gazetteer else ():
-        # Features in alphabetical order, as spaCy writes a morph string.
-        values[start] = f"Gz={label}B|{values[start]}"
-        for i in range(start + 1, end):
-            values[i] = f"Gz={label}I|{values[i]}"
     return values
 
 
-def char_doc(vocab: Vocab, words: Sequence[str], lexicon: Lexicon, store_strings: bool = False,
-             gazetteer: Gazetteer | None = None) -> Doc:
+def char_doc(vocab: Vocab, words: Sequence[str], lexicon: Lexicon, store_strings: bool = False) -> Doc:
     """A Doc with one token per character of ``words``, features set.
 
     ``"".join(words)`` is the Doc's text, character for character, so offsets
@@ -91,7 +82,7 @@ def char_doc(vocab: Vocab, words: Sequence[str], lexicon: Lexicon, store_strings
         return doc
     text = "".join(chars)
     key = vocab.strings.add if store_strings else get_string_id
-    morphs = [vocab.morphology.add(value) for value in lexicon_features(text, lexicon, gazetteer)]
+    morphs = [vocab.morphology.add(value) for value in lexicon_features(text, lexicon)]
     features = numpy.empty((len(chars), 4), dtype="uint64")
     for i in range(len(chars)):
         features[i, 0] = key(text[i : i + 2])

@@ -20,7 +20,6 @@ from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.ner.chars import char_doc
-from kg.ner.gazetteer import load_gazetteer
 from kg.nlp.records import EntityMention, register_extensions
 
 MODEL_DIR = Path(__file__).with_name("model")
@@ -51,8 +50,6 @@ class CharNer:
         self.lexicon = lexicon
         self.batch_size = batch_size
         self.set_scope(scope)
-        # A model trained with the gazetteer feature must see it live too, and one trained without must not.
-        self.gazetteer = load_gazetteer() if model.meta.get("kg_features", {}).get("gazetteer") else None
 
     def set_scope(self, scope: str) -> None:
         """Read ``all`` sentences, or only those with a relation ``cues`` word."""
@@ -82,7 +79,7 @@ class CharNer:
 
     def _tag(self, docs: list[Doc]) -> list[Doc]:
         pieces = [(doc, offset, words) for doc in docs for offset, words in _chunks(doc, self._keep)]
-        chars = [char_doc(self.model.vocab, words, self.lexicon, gazetteer=self.gazetteer) for _, _, words in pieces]
+        chars = [char_doc(self.model.vocab, words, self.lexicon) for _, _, words in pieces]
         for doc in docs:
             doc._.kg_entities = []
         for (doc, offset, _), tagged in zip(pieces, self.model.pipe(chars, batch_size=len(chars)), strict=True):
