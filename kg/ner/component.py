@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.ner.chars import char_doc
-from kg.nlp.records import EntityMention, register_extensions
+from kg.nlp.records import EntityMention, doc_text, register_extensions
 
 MODEL_DIR = Path(__file__).with_name("model")
 CHUNK_CHARS = 2000  # characters the model reads at once, about one news article
@@ -100,8 +100,9 @@ def _chunks(doc: Doc, keep: Callable[[str], bool] | None = None) -> list[tuple[i
     words: list[str] = []
     offset = size = 0
     sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+    text = doc_text(doc)  # Span.text would join the sentence's tokens again
     for sentence in sentences:
-        if keep is not None and not keep(sentence.text):
+        if keep is not None and not keep(text[sentence.start_char:sentence.end_char]):
             if words:
                 pieces.append((offset, words))
                 words, size = [], 0
