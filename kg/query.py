@@ -13,7 +13,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from kg.rdf.files import load_dataset
-from kg.rdf.store import is_store, open_store, query_store
+from kg.rdf.store import open_store, query_store
 from kg.rdf.vocab import PREFIXES
 
 
@@ -63,8 +63,8 @@ def run(source: Dataset | Store, query: str):
 
 def open_source(path: str) -> Dataset | Store:
     """What ``kg query`` reads: a kg store folder (queried in Oxigraph) or a graph file."""
-    if is_store(path) or Path(path).is_dir():
-        return open_store(path)  # a folder that is no store gets a one-line error from here
+    if Path(path).is_dir():
+        return open_store(path)  # a folder that is no kg store gets a one-line error from here
     return load_dataset(path)
 
 
@@ -98,11 +98,15 @@ def format_result(result, fmt: str = "table") -> str:
         writer.writerow(names)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
-    widths = [max([display_width(n)] + [display_width(r[i]) for r in rows]) for i, n in enumerate(names)]
-    lines = [aligned_row(names, widths), "  ".join("-" * w for w in widths)]
-    lines += [aligned_row(r, widths) for r in rows]
+    lines = aligned_table(names, rows)
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+def aligned_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """Lines of a plain table: the header, a rule, the rows, columns aligned for CJK text."""
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    return [aligned_row(header, widths), "  ".join("-" * w for w in widths)] + [aligned_row(r, widths) for r in rows]
 
 
 def display_width(text: str) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg.network import centrality
-from kg.query import aligned_row, display_width
+from kg.query import aligned_table
 
 MET = "会见 met"
 
@@ -41,24 +41,19 @@ def graph_stats(net: nx.MultiDiGraph, top: int = 10) -> GraphStats:
     return stats
 
 
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(header)]
-    return [aligned_row(header, widths), "  ".join("-" * w for w in widths)] + [aligned_row(r, widths) for r in rows]
-
-
 def format_stats(stats: GraphStats) -> str:
     """The report ``kg stats`` prints: plain aligned tables."""
     total_nodes, total_edges = sum(stats.nodes_by_type.values()), sum(stats.edges_by_relation.values())
     lines = [f"nodes: {total_nodes}"]
-    lines += _table(["type", "count"], [[k, str(v)] for k, v in stats.nodes_by_type.most_common()])
+    lines += aligned_table(["type", "count"], [[k, str(v)] for k, v in stats.nodes_by_type.most_common()])
     lines += ["", f"edges: {total_edges}"]
-    lines += _table(["relation", "count"], [[k, str(v)] for k, v in stats.edges_by_relation.most_common()])
+    lines += aligned_table(["relation", "count"], [[k, str(v)] for k, v in stats.edges_by_relation.most_common()])
     sizes = stats.component_sizes
     lines += ["", (f"connected components: {len(sizes)} (largest {sizes[0] if sizes else 0} nodes; "
                   f"sizes {', '.join(map(str, sizes[:10]))}{' ...' if len(sizes) > 10 else ''})")]
     lines += ["", "most central persons (PageRank on the undirected entity network):"]
-    lines += _table(["person", "pagerank", "degree"],
+    lines += aligned_table(["person", "pagerank", "degree"],
                     [[label, f"{rank:.4f}", str(degree)] for label, rank, degree in stats.central_persons])
     lines += ["", f"meetings network: {len(stats.meetings)} pairs met"]
-    lines += _table(["person", "met", "evidence"], [[a, b, str(n)] for a, b, n in stats.meetings])
+    lines += aligned_table(["person", "met", "evidence"], [[a, b, str(n)] for a, b, n in stats.meetings])
     return "\n".join(lines)

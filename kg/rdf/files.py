@@ -100,14 +100,20 @@ def triples_bytes(triples, fmt: ox.RdfFormat = ox.RdfFormat.N_TRIPLES) -> bytes:
     return ox.serialize(ordered, format=fmt, prefixes=_OX_PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
 
 
-def trig_bytes(dataset) -> bytes:
-    """TriG with named graphs sorted by name, each graph's triples sorted: same dataset, same bytes."""
+def _ox_quads(dataset, sort: bool = True) -> list:
+    """The dataset's non-empty graphs as Oxigraph quads, graphs by name (and triples sorted if ``sort``)."""
     quads = []
     for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        name = None if str(graph.identifier).startswith("urn:x-rdflib:") else ox.NamedNode(str(graph.identifier))
-        for triple in sorted(graph, key=_triple_key):
-            quads.append(ox.Quad(*map(_ox_term, triple), name if name is not None else ox.DefaultGraph()))
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_OX_PREFIXES)
+        default = str(graph.identifier).startswith("urn:x-rdflib:")
+        name = ox.DefaultGraph() if default else ox.NamedNode(str(graph.identifier))
+        triples = sorted(graph, key=_triple_key) if sort else graph
+        quads += [ox.Quad(*map(_ox_term, t), name) for t in triples]
+    return quads
+
+
+def trig_bytes(dataset) -> bytes:
+    """TriG with named graphs sorted by name, each graph's triples sorted: same dataset, same bytes."""
+    return ox.serialize(_ox_quads(dataset), format=ox.RdfFormat.TRIG, prefixes=_OX_PREFIXES)
 
 
 def serialize(dataset: Dataset, fmt: str) -> bytes:
@@ -134,10 +140,7 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
 
 def nquads_bytes(dataset) -> bytes:
     """N-Quads, one line per quad, sorted: same dataset, same bytes."""
-    quads = []
-    for graph in sorted((g for g in dataset.graphs() if len(g)), key=lambda g: str(g.identifier)):
-        name = None if str(graph.identifier).startswith("urn:x-rdflib:") else ox.NamedNode(str(graph.identifier))
-        quads += [ox.Quad(*map(_ox_term, t), name if name is not None else ox.DefaultGraph()) for t in graph]
+    quads = _ox_quads(dataset, sort=False)  # the lines are sorted below
     lines = sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 

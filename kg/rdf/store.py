@@ -144,10 +144,8 @@ def load_any(path: str | Path) -> Dataset:
     """A graph file or a kg store, read into an rdflib dataset whose default graph is the union."""
     from kg.rdf.files import load_dataset
 
-    if Path(path).is_dir() and not is_store(path):
-        open_store(path)  # raises the one-line "not a kg store" error
-    if is_store(path):
-        store = open_store(path)
+    if Path(path).is_dir():
+        store = open_store(path)  # a folder that is no kg store gets the one-line error from here
         try:
             return store_dataset(store)
         finally:
