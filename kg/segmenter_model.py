@@ -77,6 +77,65 @@ def _features_to_msgpack(folder: Path) -> None:
     (folder / "features.pkl").unlink()
 
 
+FAST_FEATURES = "features.pickle"
+
+
+def _fast_features(folder: Path) -> dict:
+    """The feature tables as pkuseg uses them (sets and dicts), from a pickle written next to the msgpack.
+
+    spacy-pkuseg unpacks ``features.msgpack`` (69 MB, 2.6 million features)
+    in 3.3 s and then turns two lists into sets; the same tables pickled
+    load in about 2.2 s. The pickle is made from the verified msgpack on first
+    use and lives only in this user's model cache.
+    """
+    import pickle
+
+    path = folder / FAST_FEATURES
+    if path.is_file():
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    import srsly
+
+    data = srsly.read_msgpack(folder / "features.msgpack")
+    tables = {"unigram": set(data["unigram"]), "bigram": set(data["bigram"]),
+              "feature_to_idx": data["feature_to_idx"], "tag_to_idx": data["tag_to_idx"]}
+    fd, tmp = tempfile.mkstemp(prefix=".features.", dir=folder)
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(tables, handle, protocol=5)
+    os.replace(tmp, path)
+    return tables
+
+
+def load_pkuseg(folder: Path, user_dict: str | None = "default"):
+    """A ``spacy_pkuseg.pkuseg`` segmenter for the model in ``folder``, its features read from the fast pickle.
+
+    spacy-pkuseg 1.0.2 builds its feature extractor with
+    ``FeatureExtractor.load()``; for the duration of the call that name is
+    bound to a loader returning the tables read above, and the rest of
+    pkuseg's set-up runs unchanged. The segmentation is the same
+    (tests/nlp/test_tokenizer.py compares both loaders).
+    """
+    import spacy_pkuseg
+    from spacy_pkuseg.feature_extractor import FeatureExtractor
+
+    tables = _fast_features(folder)
+
+    class _Preloaded:
+        @staticmethod
+        def load(model_dir=None):
+            extractor = FeatureExtractor.__new__(FeatureExtractor)
+            extractor.unigram, extractor.bigram = tables["unigram"], tables["bigram"]
+            extractor.feature_to_idx, extractor.tag_to_idx = tables["feature_to_idx"], tables["tag_to_idx"]
+            return extractor
+
+    original = spacy_pkuseg.FeatureExtractor
+    spacy_pkuseg.FeatureExtractor = _Preloaded
+    try:
+        return spacy_pkuseg.pkuseg(str(folder), user_dict=user_dict)
+    finally:
+        spacy_pkuseg.FeatureExtractor = original
+
+
 def require_model() -> Path:
     """Return the model folder, or raise :class:`ModelError` saying how to get it."""
     folder = model_dir()

@@ -82,6 +82,32 @@ def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+@dataclass
+class BuildSession:
+    """What ``kg build --watch`` keeps warm between rounds: the extraction
+    runner with its loaded models, the output folder's state with its facts
+    in memory, the same-story index, and what each unchanged input file held.
+    """
+
+    runner: object | None = None
+    state: BuildState | None = None
+    stories: object | None = None  # kg.batch.dedupe.StoryIndex
+    # input file -> ((size, mtime_ns), [(article id, sha256, input bytes)]) as last read
+    listings: dict[Path, tuple[tuple[int, int], list[tuple[str, str, int]]]] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Stop the runner's workers, if any."""
+        if self.runner is not None:
+            self.runner.close(True)
+            self.runner = None
+
+
+def file_signature(path: Path) -> tuple[int, int]:
+    """(size, mtime_ns): what tells a watching build that a file changed."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 def _runner(workers: int, scheduler: str | None):
     from kg.batch.runners import DaskRunner, LocalRunner, PoolRunner
 
@@ -94,7 +120,6 @@ def _runner(workers: int, scheduler: str | None):
 
 
 def _write_outputs(dataset, out: Path) -> None:
-    from kg.rdf.build import union_graph
     from kg.rdf.files import serialize
     from kg.view.page import render_page
 
@@ -104,7 +129,7 @@ def _write_outputs(dataset, out: Path) -> None:
     try:
         (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
         (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
-        (staging / "graph.html").write_text(render_page(union_graph(dataset), "kg knowledge graph"),
+        (staging / "graph.html").write_text(render_page(dataset.union_index(), "kg knowledge graph"),
                                             encoding="utf-8")
         out.mkdir(exist_ok=True)
         for name in ("graph.ttl", "graph.trig", "graph.html"):
@@ -115,9 +140,15 @@ def _write_outputs(dataset, out: Path) -> None:
 
 def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoint: str | None = None,
               workers: int = 1, scheduler: str | None = None, fresh: bool = False,
-              batch_size: int = BATCH_SIZE, progress: bool = True) -> BuildReport:
-    """Build (or update) the graph in ``out`` from ``inputs``; see the module docstring."""
-    from kg.batch.dedupe import merge_story_events, same_story_pairs
+              batch_size: int = BATCH_SIZE, progress: bool = True,
+              session: BuildSession | None = None) -> BuildReport:
+    """Build (or update) the graph in ``out`` from ``inputs``; see the module docstring.
+
+    With a ``session`` (``kg build --watch``), the runner, the state and the
+    same-story index outlive the call, and input files unchanged since the
+    session last read them are not read again.
+    """
+    from kg.batch.dedupe import StoryIndex, merge_story_events
     from kg.rdf.build import add_same_story, build_dataset
 
     started = time.perf_counter()
@@ -128,33 +159,63 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
         raise BuildError("--workers must be 1 or more")
     files = input_files(inputs)
     report = BuildReport()
-    state = BuildState(out, fresh=fresh)
+    if session is not None and session.state is not None and not fresh:
+        state = session.state
+    else:
+        state = BuildState(out, fresh=fresh)
     meter = Progress(total_bytes=sum(f.stat().st_size for f in files), enabled=progress)
     seen: dict[str, str] = {}
 
-    def pending() -> Iterator[Article]:
-        for article in iter_articles(files):
-            if article.id in seen:
-                if seen[article.id] != article.content_hash:
-                    raise ArticleError(f"{article.path}: article id {article.id!r} is used twice with different text")
-                continue  # the same article given twice is read once
-            seen[article.id] = article.content_hash
-            for note in article.notes:
-                print(f"kg: note: {note}", file=sys.stderr)
-            if state.is_current(article.id, article.content_hash):
-                report.unchanged += 1
-                meter.advance(skipped=1, input_bytes=article.input_bytes)
-                continue
-            meter.advance(articles=1, chars=len(article.text), input_bytes=article.input_bytes)
-            yield article
+    def known(article_id: str, digest: str, where: Path) -> bool:
+        """Record an article; False when the same article was already given."""
+        if article_id in seen:
+            if seen[article_id] != digest:
+                raise ArticleError(f"{where}: article id {article_id!r} is used twice with different text")
+            return False  # the same article given twice is read once
+        seen[article_id] = digest
+        return True
 
-    runner = None
+    def unchanged_listing(path: Path, signature: tuple[int, int]) -> list[tuple[str, str, int]] | None:
+        listing = session.listings.get(path) if session is not None else None
+        if listing is None or listing[0] != signature:
+            return None
+        return listing[1] if all(state.is_current(i, d) for i, d, _ in listing[1]) else None
+
+    def pending() -> Iterator[Article]:
+        for path in files:
+            signature = file_signature(path)
+            listing = unchanged_listing(path, signature)
+            if listing is not None:  # read in an earlier round of this session, and untouched since
+                for article_id, digest, size in listing:
+                    if known(article_id, digest, path):
+                        report.unchanged += 1
+                        meter.advance(skipped=1, input_bytes=size)
+                continue
+            entries: list[tuple[str, str, int]] = []
+            for article in iter_articles([path]):
+                entries.append((article.id, article.content_hash, article.input_bytes))
+                if not known(article.id, article.content_hash, article.path or path):
+                    continue
+                for note in article.notes:
+                    print(f"kg: note: {note}", file=sys.stderr)
+                if state.is_current(article.id, article.content_hash):
+                    report.unchanged += 1
+                    meter.advance(skipped=1, input_bytes=article.input_bytes)
+                    continue
+                meter.advance(articles=1, chars=len(article.text), input_bytes=article.input_bytes)
+                yield article
+            if session is not None:
+                session.listings[path] = (signature, entries)
+
+    runner = session.runner if session is not None else None
     batches = batched(pending(), batch_size)
     finished = False
     try:
         first = next(batches, None)
         if first is not None:  # workers start (and load their models) only when something needs extracting
-            runner = _runner(workers, scheduler)
+            runner = runner or _runner(workers, scheduler)
+            if session is not None:
+                session.runner = runner
             for batch_result in runner.map(itertools.chain([first], batches)):
                 for result in batch_result.results:
                     state.put(result)
@@ -162,8 +223,10 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
                 report.worker_peak_mb[batch_result.worker] = batch_result.peak_mb
         finished = True
     finally:
-        if runner is not None:
+        if runner is not None and (session is None or not finished):
             runner.close(finished)
+            if session is not None:
+                session.runner = None
         meter.close(finished)
     report.extraction_seconds = time.perf_counter() - started
     if not seen:
@@ -172,7 +235,8 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
     with clock("load cached facts"):
         results = list(state.results())
     with clock("near-duplicates"):
-        pairs = same_story_pairs((r.article.id, r.minhash) for r in results)
+        stories = session.stories if session is not None and session.stories is not None else StoryIndex()
+        pairs = stories.update((r.article.id, r.minhash) for r in results)
     with clock("assemble graph"):
         results = merge_story_events(results, pairs)
         dataset = build_dataset(results)
@@ -191,6 +255,8 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
         with clock("endpoint"):
             report.graphs_sent = upload(dataset, endpoint)
     state.save()
+    if session is not None:
+        session.state, session.stories = state, stories
     report.articles = len(results)
     report.facts = len({(f.subject, f.relation, f.object) for r in results for f in r.facts})
     report.triples = len(dataset)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterable
+from functools import lru_cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -29,13 +30,19 @@ def signature(text: str) -> list[int]:
     """
     compact = _SPACE.sub("", text)
     shingles = {compact[i:i + SHINGLE] for i in range(max(len(compact) - SHINGLE + 1, 1))}
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32, permutations=_permutations())
     minhash.update_batch([s.encode("utf-8") for s in shingles])
     return [int(v) for v in minhash.hashvalues]
 
 
+@lru_cache(maxsize=1)
+def _permutations():
+    """The seed's permutations, drawn once: datasketch would draw them again for every MinHash."""
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
 def _minhash(values: list[int]) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME, permutations=_permutations())
 
 
 def similarity(a: list[int], b: list[int]) -> float:
@@ -43,24 +50,49 @@ def similarity(a: list[int], b: list[int]) -> float:
     return _minhash(a).jaccard(_minhash(b))
 
 
-def same_story_pairs(signatures: Iterable[tuple[str, list[int]]], threshold: float = THRESHOLD
+def same_story_pairs(signatures: Iterable[tuple[str, list[int] | None]], threshold: float = THRESHOLD
                      ) -> list[tuple[str, str, float]]:
     """(id, id, similarity) of every pair of articles that tell the same story, in a stable order."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    hashes: dict[str, MinHash] = {}
-    for article_id, values in signatures:
-        if values is None or article_id in hashes:
-            continue
-        hashes[article_id] = _minhash(values)
-        lsh.insert(article_id, hashes[article_id])
-    pairs = set()
-    for article_id, minhash in hashes.items():
-        for other in lsh.query(minhash):
-            if other != article_id:
-                score = minhash.jaccard(hashes[other])
-                if score >= threshold:
-                    pairs.add((*sorted((article_id, other)), round(score, 3)))
-    return sorted(pairs)
+    return StoryIndex(threshold).update(signatures)
+
+
+class StoryIndex:
+    """Same-story pairs kept up to date as articles arrive, change or leave.
+
+    One LSH index for the life of a build, or of ``kg build --watch``: an
+    update inserts and queries only the articles it has not seen, so a round
+    that adds 1% of the articles costs 1% of the hashing.
+    """
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._signatures: dict[str, tuple[tuple[int, ...], MinHash]] = {}
+        self._pairs: dict[tuple[str, str], float] = {}
+
+    def update(self, signatures: Iterable[tuple[str, list[int] | None]]) -> list[tuple[str, str, float]]:
+        """Index exactly these articles (the first signature of an id counts); return all their pairs."""
+        wanted: dict[str, tuple[int, ...]] = {}
+        for article_id, values in signatures:
+            if values is not None and article_id not in wanted:
+                wanted[article_id] = tuple(values)
+        for article_id in [i for i, (values, _) in self._signatures.items() if wanted.get(i) != values]:
+            self._lsh.remove(article_id)
+            del self._signatures[article_id]
+            self._pairs = {pair: score for pair, score in self._pairs.items() if article_id not in pair}
+        new = [article_id for article_id in wanted if article_id not in self._signatures]
+        for article_id in new:
+            minhash = _minhash(list(wanted[article_id]))
+            self._signatures[article_id] = (wanted[article_id], minhash)
+            self._lsh.insert(article_id, minhash)
+        for article_id in new:  # LSH candidates are symmetric: pairs between old articles are known already
+            minhash = self._signatures[article_id][1]
+            for other in self._lsh.query(minhash):
+                if other != article_id:
+                    score = minhash.jaccard(self._signatures[other][1])
+                    if score >= self.threshold:
+                        self._pairs[tuple(sorted((article_id, other)))] = round(score, 3)
+        return sorted((a, b, score) for (a, b), score in self._pairs.items())
 
 
 def story_clusters(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) -> dict[str, str]:

@@ -31,6 +31,8 @@ class BuildState:
         self.folder = Path(out) / STATE_DIR
         self.facts_dir = self.folder / "facts"
         self.manifest: dict[str, str] = {} if fresh else self._read_manifest()
+        # Facts read or written in this process, by digest: a watching build keeps them between rounds.
+        self._loaded: dict[str, ArticleFacts] = {}
 
     def _read_manifest(self) -> dict[str, str]:
         try:
@@ -57,12 +59,16 @@ class BuildState:
             pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         self.manifest[result.article.id] = result.article.content_hash
+        self._loaded[result.article.content_hash] = result
 
     def results(self) -> Iterator[ArticleFacts]:
         """Every article's facts, in article-id order."""
         for article_id in sorted(self.manifest):
-            with self._path(self.manifest[article_id]).open("rb") as handle:
-                yield pickle.load(handle)
+            digest = self.manifest[article_id]
+            if digest not in self._loaded:
+                with self._path(digest).open("rb") as handle:
+                    self._loaded[digest] = pickle.load(handle)
+            yield self._loaded[digest]
 
     def save(self) -> None:
         """Write the manifest and drop cached facts no article points at any more."""
@@ -71,7 +77,9 @@ class BuildState:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump({"format": FORMAT, "articles": dict(sorted(self.manifest.items()))}, handle, indent=0)
         os.replace(tmp, self.folder / "manifest.json")
-        wanted = {f"{d}.pickle" for d in self.manifest.values()}
+        current = set(self.manifest.values())
+        self._loaded = {d: facts for d, facts in self._loaded.items() if d in current}
+        wanted = {f"{d}.pickle" for d in current}
         for path in self.facts_dir.glob("*.pickle"):
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
@@ -80,3 +88,4 @@ class BuildState:
         """Forget everything (``kg build --fresh``)."""
         shutil.rmtree(self.folder, ignore_errors=True)
         self.manifest = {}
+        self._loaded = {}

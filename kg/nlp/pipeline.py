@@ -10,7 +10,7 @@ from spacy.language import Language
 
 # Importing the component modules registers their factories.
 from kg.ner import component  # noqa: F401
-from kg.nlp import lexicon_matcher, persons, relations, spans  # noqa: F401
+from kg.nlp import lexicon_matcher, persons, relations, spans, tokenizer  # noqa: F401
 from kg.segmenter_model import require_model
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")

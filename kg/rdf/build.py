@@ -8,7 +8,7 @@ aliases) of the entities they touch, the article itself, and one reified
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
@@ -53,7 +53,9 @@ CLASSES = {
 UNREIFIED = {MENTIONS}
 
 
+@lru_cache(maxsize=1 << 18)
 def zh(text: str) -> Literal:
+    """A Chinese-tagged literal (cached: labels and aliases repeat in every article that names the entity)."""
     return Literal(text, lang="zh")
 
 
@@ -61,18 +63,23 @@ def date_literal(value: DateValue) -> Literal:
     return Literal(value.iso(), datatype=XSD.date if value.year else XSD.gMonthDay)
 
 
-def _labels(results: Iterable[ArticleFacts]) -> tuple[dict[Node, str], dict[Node, set[str]]]:
-    """One label per entity over the whole build, the other surface forms as aliases."""
+def _labels(results: list[ArticleFacts], nodes: list[set[Node]]) -> tuple[dict[Node, str], dict[Node, set[str]]]:
+    """One label per entity over the whole build, the other surface forms as aliases.
+
+    ``nodes`` holds each result's ``nodes()``, computed once by the caller.
+    """
     seen: dict[tuple[str, str], set[str]] = {}
     aliases: dict[tuple[str, str], set[str]] = {}
-    for result in results:
-        for node in result.nodes():
+    for result, result_nodes in zip(results, nodes, strict=True):
+        for node in result_nodes:
             seen.setdefault((node.kind, node.key), set()).add(node.label)
         for node, forms in result.aliases.items():
             aliases.setdefault((node.kind, node.key), set()).update(forms)
     labels, alts = {}, {}
-    for result in results:
-        for node in result.nodes():
+    for result_nodes in nodes:
+        for node in result_nodes:
+            if node in labels:
+                continue
             ident = (node.kind, node.key)
             label = min(seen[ident], key=lambda s: (len(s), s))
             labels[node] = label
@@ -112,12 +119,13 @@ def describe_article(graph: Graph | QuadGraph, result: ArticleFacts) -> URIRef:
 def build_dataset(results: list[ArticleFacts]) -> QuadDataset:
     """All articles' facts as a dataset of per-article named graphs (``.to_rdflib()`` for rdflib's)."""
     dataset = QuadDataset()
-    labels, alts = _labels(results)
-    for result in results:
+    nodes = [result.nodes() for result in results]
+    labels, alts = _labels(results, nodes)
+    for result, result_nodes in zip(results, nodes, strict=True):
         art = node_iri(result.node)
         graph = dataset.graph(art)
         describe_article(graph, result)
-        for node in result.nodes() - {result.node}:
+        for node in result_nodes - {result.node}:
             describe(graph, node, labels[node], alts[node])
         for fact in result.facts:
             subject = node_iri(fact.subject)

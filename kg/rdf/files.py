@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,6 +74,12 @@ def _sorted_graph(graph: Graph) -> Graph:
 _OX_PREFIXES = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items()) if prefix != "id"}
 
 
+# Terms repeat across a graph's triples (every statement names rdf:Statement, every label is tagged @zh)
+# and across the Turtle and TriG of one build: each distinct term is converted and keyed once.
+_CACHE_LIMIT = 1 << 20
+
+
+@lru_cache(maxsize=_CACHE_LIMIT)
 def _ox_term(term):
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -85,8 +92,13 @@ def _ox_term(term):
     return ox.BlankNode(str(term))
 
 
+@lru_cache(maxsize=_CACHE_LIMIT)
+def _n3(term) -> str:
+    return term.n3()
+
+
 def _triple_key(triple) -> tuple[str, str, str]:
-    return triple[0].n3(), triple[1].n3(), triple[2].n3()
+    return _n3(triple[0]), _n3(triple[1]), _n3(triple[2])
 
 
 def turtle_bytes(graph) -> bytes:

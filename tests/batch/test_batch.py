@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 from test_cli import one_line_error, run_kg
 
 from kg.batch.build import run_build
-from kg.batch.dedupe import same_story_pairs, signature
+from kg.batch.dedupe import StoryIndex, same_story_pairs, signature
 from kg.batch.progress import Progress
 from kg.rdf.vocab import KG
 
@@ -109,6 +109,19 @@ def test_the_two_editions_are_one_story(tmp_path):
     graph = Graph().parse(tmp_path / "out" / "graph.ttl")
     links = set(graph.subject_objects(KG.sameStoryAs))
     assert len(links) == 2 and {(b, a) for a, b in links} == links
+
+
+def test_story_index_updates_match_a_fresh_index():
+    texts = sample_texts()
+    first, second = (signature(texts[name]) for name in SAMPLES)
+    other = signature(OTHER)
+    index = StoryIndex()
+    assert index.update([("a", first), ("x", other)]) == []
+    pairs = index.update([("a", first), ("x", other), ("b", second)])  # a new edition arrives
+    assert pairs == same_story_pairs([("a", first), ("x", other), ("b", second)]) and len(pairs) == 1
+    assert index.update([("a", first), ("x", other), ("b", other)]) == same_story_pairs(
+        [("a", first), ("x", other), ("b", other)])  # b's text changed into x's
+    assert index.update([("a", first)]) == []  # articles that leave take their pairs with them
 
 
 def test_facts_two_editions_state_count_once(tmp_path):

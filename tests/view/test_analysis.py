@@ -21,6 +21,17 @@ def sample_network(built):
     return entity_network(union_graph(load_dataset(built["all"] / "graph.trig")))
 
 
+def test_the_build_page_from_the_triple_index_equals_the_page_from_rdflib(built):
+    from kg.rdf.quads import QuadDataset
+    from kg.view.page import render_page
+
+    dataset = load_dataset(built["all"] / "graph.trig")
+    quads = QuadDataset()
+    for s, p, o, graph in dataset.quads((None, None, None, None)):
+        quads.graph(graph.identifier if hasattr(graph, "identifier") else graph).add((s, p, o))
+    assert render_page(quads.union_index(), "kg") == render_page(union_graph(dataset), "kg")
+
+
 def test_stats_counts_ranks_and_lists_meetings(built):
     net = sample_network(built)
     stats = graph_stats(net, top=5)
