@@ -108,7 +108,8 @@ def file_signature(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _runner(workers: int, scheduler: str | None):
+def make_runner(workers: int = 1, scheduler: str | None = None):
+    """The runner for these options: in this process, in worker processes, or on a Dask cluster."""
     from kg.batch.runners import DaskRunner, LocalRunner, PoolRunner
 
     if scheduler:
@@ -213,7 +214,7 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
     try:
         first = next(batches, None)
         if first is not None:  # workers start (and load their models) only when something needs extracting
-            runner = runner or _runner(workers, scheduler)
+            runner = runner or make_runner(workers, scheduler)
             if session is not None:
                 session.runner = runner
             for batch_result in runner.map(itertools.chain([first], batches)):
@@ -223,10 +224,8 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
                 report.worker_peak_mb[batch_result.worker] = batch_result.peak_mb
         finished = True
     finally:
-        if runner is not None and (session is None or not finished):
+        if runner is not None and session is None:  # a session's runner lives on; its owner closes it
             runner.close(finished)
-            if session is not None:
-                session.runner = None
         meter.close(finished)
     report.extraction_seconds = time.perf_counter() - started
     if not seen:

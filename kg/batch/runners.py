@@ -58,6 +58,10 @@ def warm_up() -> None:
 class LocalRunner:
     """Extraction in this process."""
 
+    def warm_up(self) -> None:
+        """Load the models now rather than with the first batch."""
+        warm_up()
+
     def map(self, batches: Iterable[list[Article]]) -> Iterator[BatchResult]:
         for batch in batches:
             yield extract_batch(batch)
@@ -85,6 +89,9 @@ class PoolRunner:
         context = multiprocessing.get_context("spawn")
         self.pool = context.Pool(workers, initializer=warm_up)
 
+    def warm_up(self) -> None:
+        """Nothing to do: each worker loads the models as it starts (the pool's initializer)."""
+
     def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
         submit = lambda batch: self.pool.apply_async(extract_batch, (batch,))
         for handle in _ordered(submit, batches, self.workers * IN_FLIGHT_PER_WORKER):
@@ -105,6 +112,10 @@ class DaskRunner:
 
         self.client = Client(scheduler, timeout="30s")
         self.workers = max(len(self.client.scheduler_info().get("workers", {})), 1)
+
+    def warm_up(self) -> None:
+        """Load the models on every worker of the cluster now."""
+        self.client.run(warm_up)
 
     def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
         submit = lambda batch: self.client.submit(extract_batch, batch, pure=False)

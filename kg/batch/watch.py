@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.batch.build import BuildError, BuildReport, BuildSession, file_signature, run_build
+from kg.batch.build import BuildError, BuildReport, BuildSession, file_signature, make_runner, run_build
 from kg.batch.endpoint import EndpointError
 from kg.io.articles import ArticleError, input_files
 
@@ -52,6 +52,9 @@ def watch(inputs: list[str], out: Path, *, interval: float, on_round: Callable[[
     session = BuildSession()
     last: tuple | None = None
     try:
+        # The models load now, not when the first new article arrives: a watcher is there to answer fast.
+        session.runner = make_runner(options.get("workers", 1), options.get("scheduler"))
+        session.runner.warm_up()
         while True:
             snapshot = input_snapshot(inputs)
             if snapshot is not None and snapshot != last:
