@@ -209,13 +209,9 @@ class Grammar:
         recognised by their ending; ``units`` is a scan of ``text`` made before.
         """
         found: list[TitledName] = []
-        by_end: dict[int, list[tuple[int, int]]] | None = None
-        if token_spans:
-            by_end = {}
-            for span in token_spans:
-                by_end.setdefault(span[1], []).append(span)
-        token_spans = by_end  # type: ignore[assignment]
         units = [u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE]
+        # The segmenter's words by where they end (words never overlap), only for a text with a title.
+        token_spans = {span[1]: (span,) for span in token_spans} if token_spans and units else None  # type: ignore[assignment]
         for title in units:
             office = self.office_before(text, title, token_spans)
             offices = [office]
