@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 MODEL_STAMP := $(VENV)/.pkuseg-model
 
-.PHONY: setup demo test lint bench bench-extract bench-query bench-page bench-ner train browser-deps clean
+.PHONY: setup demo test lint bench bench-extract bench-query bench-page bench-ner train gazetteer browser-deps clean
 
 setup: $(STAMP) $(MODEL_STAMP)
 
@@ -69,6 +69,12 @@ corpus/train.spacy: $(MSRA)/train.bio $(MSRA)/test.bio kg/ner/corpus.py kg/ner/c
 train: setup corpus/train.spacy
 	$(BIN)/python -m spacy train kg/ner/train.cfg --code kg/ner/training.py --output $(NER_OUT)
 	$(BIN)/python -m kg.ner.package $(NER_OUT)/model-best kg/ner/model
+
+# The NER model's place gazetteer, from two public lists (see data/lexicons/README.md). The packages
+# are installed only for this; the generated file is committed.
+gazetteer: setup
+	$(BIN)/pip install --quiet --disable-pip-version-check pycountry==26.2.16 cpca==0.5.5
+	$(BIN)/python scripts/make_gazetteer.py
 
 bench-ner: setup
 	$(BIN)/python -m kg.ner.evaluate $(MSRA)/test.bio --persons

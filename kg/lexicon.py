@@ -58,10 +58,12 @@ class Lexicon:
     events: dict[str, str] = field(default_factory=dict)  # noun -> event class
     attendance: list[str] = field(default_factory=list)
     ner_cues: list[str] = field(default_factory=list)  # with events and attendance: sentences NER reads
+    gazetteer_places: set[str] = field(default_factory=set)  # the NER model's place feature only
     _index: dict[str, str] = field(default_factory=dict, repr=False)
     _max_len: int = 0
     _lengths_by_first: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _first_char_maps: dict[int, dict[str, list[str]]] = field(default_factory=dict, repr=False)
+    _gazetteer_lengths: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, folder: str | Path | None = None) -> Lexicon:
@@ -93,6 +95,8 @@ class Lexicon:
             lex.events[noun.strip()] = klass.strip()
         lex.attendance = sorted(set(_lines(root / "attendance.txt")), key=len, reverse=True)
         lex.ner_cues = sorted(set(_lines(root / "ner_cues.txt")), key=len, reverse=True)
+        if (root / "gazetteer_places.txt").is_file():
+            lex.gazetteer_places = set(_lines(root / "gazetteer_places.txt"))
         lex._build_index()
         return lex
 
@@ -116,13 +120,18 @@ class Lexicon:
         self._max_len = max(map(len, index)) if index else 0
         # The lengths of the entries each first character starts, longest first: most characters start
         # none, and a scan then costs one lookup instead of one per possible length.
-        lengths: dict[str, set[int]] = {}
-        for word in index:
-            lengths.setdefault(word[0], set()).add(len(word))
-        self._lengths_by_first = {char: sorted(ls, reverse=True) for char, ls in lengths.items()}
+        self._lengths_by_first = self._lengths_by_first_char(index)
+        self._gazetteer_lengths = self._lengths_by_first_char(self.gazetteer_places)
         self._first_char_maps = {id(words): self._first_char_map(words) for words in (
             self.surnames, self.name_stops, self.name_openers, self.org_suffixes, self.place_suffixes,
             self.attendance, self.ner_cues)}
+
+    @staticmethod
+    def _lengths_by_first_char(words) -> dict[str, list[int]]:
+        lengths: dict[str, set[int]] = {}
+        for word in words:
+            lengths.setdefault(word[0], set()).add(len(word))
+        return {char: sorted(ls, reverse=True) for char, ls in lengths.items()}
 
     def index_words(self, words: list[str]) -> None:
         """Let :meth:`starts_with` look ``words`` up by first character; the caller keeps the list."""
@@ -173,6 +182,20 @@ class Lexicon:
             units.append(unit)
             pos = unit.end
         return units
+
+    def gazetteer_matches(self, text: str) -> list[tuple[int, int]]:
+        """Greedy leftmost-longest ``(start, end)`` spans of ``gazetteer_places`` names in ``text``."""
+        spans: list[tuple[int, int]] = []
+        pos = 0
+        while pos < len(text):
+            end = next((pos + length for length in self._gazetteer_lengths.get(text[pos], ())
+                        if pos + length <= len(text) and text[pos:pos + length] in self.gazetteer_places), None)
+            if end is None:
+                pos += 1
+                continue
+            spans.append((pos, end))
+            pos = end
+        return spans
 
     def _abbr_at(self, text: str, pos: int) -> Unit | None:
         char = text[pos]

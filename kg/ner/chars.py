@@ -9,9 +9,10 @@ kg's lexicons know:
 * ``TAG``: the character's place in that word (B, M, E, or S for a
   single-character word) with the word's length, capped at 4;
 * ``MORPH``: ``Lex=<kind><B|I>`` inside a lexicon match (a country, body,
-  title, place, agency), ``Lex=Surname`` where a surname from
-  ``surnames.txt`` starts, else ``Lex=O``. A gazetteer feature: the model
-  learns how far to trust it.
+  title, place, agency), else ``Lex=Gaz<B|I>`` inside a name of
+  ``gazetteer_places.txt`` (countries, China's divisions), else
+  ``Lex=Surname`` where a surname from ``surnames.txt`` starts, else
+  ``Lex=O``. Gazetteer features: the model learns how far to trust them.
 
 Training data and live text go through the same function, so the model
 always sees the features it was trained on.
@@ -51,6 +52,10 @@ def lexicon_features(text: str, lexicon: Lexicon) -> list[str]:
     surnames = set(lexicon.surnames)  # one or two characters each
     values = ["Lex=Surname" if text[i] in surnames or text[i : i + 2] in surnames else "Lex=O"
               for i in range(len(text))]
+    for start, end in lexicon.gazetteer_matches(text):
+        values[start] = "Lex=GazB"
+        for i in range(start + 1, end):
+            values[i] = "Lex=GazI"
     for unit in lexicon.scan(text):
         kind = unit.kind.title().replace("_", "")
         values[unit.start] = f"Lex={kind}B"

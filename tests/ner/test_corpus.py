@@ -77,6 +77,17 @@ def test_lexicon_features_mark_units_and_surnames():
     assert values[6] == "Lex=O"
 
 
+def test_gazetteer_marks_places_the_hand_lexicons_lack():
+    from kg.ner.chars import lexicon_features
+
+    text = "马拉维总统在廊坊会见美国客人，廊"
+    values = lexicon_features(text, load_lexicon())
+    assert values[:3] == ["Lex=GazB", "Lex=GazI", "Lex=GazI"]  # 马拉维 (ISO 3166 in Chinese)
+    assert values[6:8] == ["Lex=GazB", "Lex=GazI"]  # 廊坊 (廊坊市 without its ending)
+    assert values[10] == "Lex=CountryB", "the hand-kept country lexicon wins over the gazetteer"
+    assert values[-1] != "Lex=GazI", "a name cut off at the end of the text is not matched"
+
+
 def test_dev_set_is_the_tail_of_train(tmp_path):
     """Adjacent sentences share names, so dev is a block, not every Nth sentence."""
     source = tmp_path / "msra"
