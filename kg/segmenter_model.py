@@ -99,10 +99,13 @@ def _fast_features(folder: Path) -> dict:
     data = srsly.read_msgpack(folder / "features.msgpack")
     tables = {"unigram": set(data["unigram"]), "bigram": set(data["bigram"]),
               "feature_to_idx": data["feature_to_idx"], "tag_to_idx": data["tag_to_idx"]}
-    fd, tmp = tempfile.mkstemp(prefix=".features.", dir=folder)
-    with os.fdopen(fd, "wb") as handle:
-        pickle.dump(tables, handle, protocol=5)
-    os.replace(tmp, path)
+    try:  # a read-only model folder (KG_PKUSEG_MODEL on a shared disk) just stays on the slower path
+        fd, tmp = tempfile.mkstemp(prefix=".features.", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(tables, handle, protocol=5)
+        os.replace(tmp, path)
+    except OSError:
+        pass
     return tables
 
 
