@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from kg.grammar import DateMention
 from kg.io.articles import Article
 from kg.lexicon import COUNTRY, COUNTRY_ABBR, Lexicon, load_lexicon
-from kg.nlp.records import EventRecord, doc_text, get_list, remember_text, sentence_of, sentence_spans
+from kg.nlp.records import EventRecord, doc_text, get_list, sentence_of, sentence_spans
 
 # Node kinds.
 PERSON, POST, COUNTRY_KIND, ORGANIZATION, PLACE, EVENT, ARTICLE = (
@@ -196,6 +196,5 @@ def extract(articles: Iterable[Article], nlp=None) -> list[ArticleFacts]:
 
     nlp = nlp or shared_pipeline()
     articles = list(articles)
-    # Docs made here keep their text: spaCy's doc.text joins every token again on each call.
-    docs = nlp.pipe(remember_text(nlp.make_doc(a.text), a.text) for a in articles)
+    docs = nlp.pipe(a.text for a in articles)  # the tokenizer keeps each text on its Doc (remember_text)
     return [facts_from_doc(article, doc) for article, doc in zip(articles, docs)]

@@ -77,18 +77,24 @@ def _features_to_msgpack(folder: Path) -> None:
     (folder / "features.pkl").unlink()
 
 
-FAST_FEATURES = "features.pickle"
+#: kg's cached feature tables, versioned with the layout of FeatureTemplates
+FAST_FEATURES = "kg-feature-templates-1.pickle"
+_STALE_FEATURES = ("features.pickle",)  # earlier kg versions' caches
 
 
 def _fast_features(folder: Path) -> dict:
-    """The feature tables as pkuseg uses them (sets and dicts), from a pickle written next to the msgpack.
+    """pkuseg's feature tables as :class:`FeatureTemplates`, from a pickle written next to the msgpack.
 
     spacy-pkuseg unpacks ``features.msgpack`` (69 MB, 2.6 million features)
-    in 3.3 s and then turns two lists into sets; the same tables pickled
-    load in about 2.2 s. The pickle is made from the verified msgpack on first
-    use and lives only in this user's model cache.
+    in about 3.3 s; kg then splits the features by template (about 4 s).
+    Both happen once per model cache: the result is pickled there and loads
+    in about 2 s. A model folder that cannot be written pays them each time.
     """
     import pickle
+
+    from spacy_pkuseg.config import config
+
+    from kg.nlp.pkuseg_features import FeatureTemplates
 
     path = folder / FAST_FEATURES
     if path.is_file():
@@ -97,46 +103,56 @@ def _fast_features(folder: Path) -> dict:
     import srsly
 
     data = srsly.read_msgpack(folder / "features.msgpack")
-    tables = {"unigram": set(data["unigram"]), "bigram": set(data["bigram"]),
-              "feature_to_idx": data["feature_to_idx"], "tag_to_idx": data["tag_to_idx"]}
+    templates = FeatureTemplates(data["feature_to_idx"], set(data["unigram"]), config.wordMin, config.wordMax,
+                                 config.numLetterNorm, config.wordFeature)
+    tables = {"templates": templates, "tag_to_idx": data["tag_to_idx"]}
+    del data
     try:  # a read-only model folder (KG_PKUSEG_MODEL on a shared disk) just stays on the slower path
         fd, tmp = tempfile.mkstemp(prefix=".features.", dir=folder)
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(tables, handle, protocol=5)
         os.replace(tmp, path)
+        for stale in _STALE_FEATURES:
+            (folder / stale).unlink(missing_ok=True)
     except OSError:
         pass
     return tables
 
 
 def load_pkuseg(folder: Path, user_dict: str | None = "default"):
-    """A ``spacy_pkuseg.pkuseg`` segmenter for the model in ``folder``, its features read from the fast pickle.
+    """A :class:`kg.nlp.pkuseg_fast.FastPkuseg` segmenter for the model in ``folder``.
 
     spacy-pkuseg 1.0.2 builds its feature extractor with
     ``FeatureExtractor.load()``; for the duration of the call that name is
-    bound to a loader returning the tables read above, and the rest of
-    pkuseg's set-up runs unchanged. The segmentation is the same
-    (tests/nlp/test_tokenizer.py compares both loaders).
+    bound to a loader returning an extractor without the 2.6-million-entry
+    feature dict (kg's templates replace it), and the rest of pkuseg's
+    set-up runs unchanged. The segmentation is the same
+    (tests/nlp/test_tokenizer.py compares it with spacy-pkuseg's own).
     """
     import spacy_pkuseg
     from spacy_pkuseg.feature_extractor import FeatureExtractor
 
+    from kg.nlp.pkuseg_fast import FastPkuseg
+
     tables = _fast_features(folder)
+    templates = tables["templates"]
 
     class _Preloaded:
         @staticmethod
         def load(model_dir=None):
             extractor = FeatureExtractor.__new__(FeatureExtractor)
-            extractor.unigram, extractor.bigram = tables["unigram"], tables["bigram"]
-            extractor.feature_to_idx, extractor.tag_to_idx = tables["feature_to_idx"], tables["tag_to_idx"]
+            extractor.unigram, extractor.bigram = templates.unigram, set()
+            extractor.feature_to_idx, extractor.tag_to_idx = {}, tables["tag_to_idx"]
             return extractor
 
     original = spacy_pkuseg.FeatureExtractor
     spacy_pkuseg.FeatureExtractor = _Preloaded
     try:
-        return spacy_pkuseg.pkuseg(str(folder), user_dict=user_dict)
+        segmenter = FastPkuseg(str(folder), user_dict=user_dict)
     finally:
         spacy_pkuseg.FeatureExtractor = original
+    segmenter.use_templates(templates)
+    return segmenter
 
 
 def require_model() -> Path:

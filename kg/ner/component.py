@@ -11,11 +11,14 @@ them later where an entity ends inside a word.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.language import Language
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
@@ -88,43 +91,67 @@ class CharNer:
         return docs
 
 
-def _chunks(doc: Doc, keep: Callable[[str], bool] | None = None) -> list[tuple[int, list[str]]]:
+def _chunks(doc: Doc, keep: Callable[[str], list[int]] | None = None) -> list[tuple[int, list[str]]]:
     """``(offset, words)`` pieces of about ``CHUNK_CHARS``, cut where a sentence starts.
 
     Bounds the model's memory on a long article (its arrays grow with the
     characters of one Doc) without cutting an entity in two. A sentence
-    longer than four times the size is cut at a word edge. With ``keep``,
-    only the sentences it accepts are read.
+    longer than four times the size is cut at a word edge. With ``keep``
+    (the start and end offsets of its matches in the whole text), only the
+    sentences holding a match are read. Sentences and words come from the
+    Doc's arrays, not its Token objects: most of the text is skipped.
     """
+    text = doc_text(doc)
+    if not len(doc):
+        return []
+    offsets = doc.to_array(IDX).tolist() + [len(text)]
+    # 1 where a sentence starts, 0 when no sentencizer ran (Doc.has_annotation walks every Token)
+    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    sentences = list(zip(starts, starts[1:] + [len(doc)]))
+    if keep is not None:
+        sentences = _sentences_with(sentences, offsets, keep(text))
     pieces: list[tuple[int, list[str]]] = []
     words: list[str] = []
     offset = size = 0
-    sentences = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
-    text = doc_text(doc)  # Span.text would join the sentence's tokens again
-    for sentence in sentences:
-        if keep is not None and not keep(text[sentence.start_char:sentence.end_char]):
-            if words:
-                pieces.append((offset, words))
-                words, size = [], 0
-            continue
-        for token in sentence:
-            if words and (size >= CHUNK_CHARS and token.i == sentence.start or size >= 4 * CHUNK_CHARS):
+    last_end = -1
+    for first, end in sentences:
+        if words and first != last_end:  # a skipped sentence between: the piece ends here
+            pieces.append((offset, words))
+            words, size = [], 0
+        for i in range(first, end):
+            if words and (size >= CHUNK_CHARS and i == first or size >= 4 * CHUNK_CHARS):
                 pieces.append((offset, words))
                 words, size = [], 0
             if not words:
-                offset = token.idx
-            words.append(token.text_with_ws)
-            size += len(token.text_with_ws)
+                offset = offsets[i]
+            words.append(text[offsets[i]:offsets[i + 1]])
+            size += offsets[i + 1] - offsets[i]
+        last_end = end
     if words:
         pieces.append((offset, words))
     return pieces
 
 
-def cue_matcher(lexicon: Lexicon) -> Callable[[str], bool]:
-    """A test for sentences holding a relation cue: an event noun, an attendance word or a ``ner_cues`` word."""
+def _sentences_with(sentences: list[tuple[int, int]], offsets: list[int],
+                    matches: list[int]) -> list[tuple[int, int]]:
+    """The sentences (token ranges) that hold a whole match; ``matches`` is start, end, start, end..."""
+    kept: list[tuple[int, int]] = []
+    starts = [offsets[first] for first, _ in sentences]
+    for k in range(0, len(matches), 2):
+        index = bisect_right(starts, matches[k]) - 1
+        first, end = sentences[index]
+        if matches[k + 1] <= offsets[end] and (not kept or kept[-1] != sentences[index]):
+            kept.append(sentences[index])
+    return kept
+
+
+def cue_matcher(lexicon: Lexicon) -> Callable[[str], list[int]]:
+    """Where a text holds relation cues (event nouns, attendance words, ``ner_cues`` words): start, end, start, end..."""
     words = sorted(set(lexicon.events) | set(lexicon.attendance) | set(lexicon.ner_cues), key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, words))) if words else re.compile(r"(?!)")
-    return lambda text: pattern.search(text) is not None
+    return lambda text: [offset for match in pattern.finditer(text) for offset in match.span()]
 
 
 @Language.factory("kg_char_ner",
