@@ -71,16 +71,17 @@ def write_jsonl_gz(path: Path, texts: list[str], first_id: int) -> None:
 @lru_cache(maxsize=2)
 def _segmenter(which: str):
     """``raw``: spaCy's Chinese tokenizer with spacy-pkuseg as shipped; ``kg``: the pipeline's own."""
+    import spacy
     from spacy.lang.zh import ChineseTokenizer, try_pkuseg_import
 
     from kg.nlp.pipeline import load_segmenter
     from kg.segmenter_model import require_model
 
-    tokenizer = load_segmenter().tokenizer
-    if which == "raw":
-        raw = ChineseTokenizer(tokenizer.vocab, segmenter="pkuseg")
-        raw.pkuseg_seg = try_pkuseg_import(str(require_model()), "default")
-        tokenizer = raw
+    if which == "raw":  # a vocabulary of its own, as kg's has: new words cost the first time they are seen
+        tokenizer = ChineseTokenizer(spacy.blank("zh").vocab, segmenter="pkuseg")
+        tokenizer.pkuseg_seg = try_pkuseg_import(str(require_model()), "default")
+    else:
+        tokenizer = load_segmenter().tokenizer
     gc.collect()
     gc.freeze()  # as kg's own processes do after loading their models: the same footing for both figures
     return tokenizer

@@ -161,3 +161,31 @@ def test_one_story_told_twice_has_one_event_per_meeting(tmp_path):
                     (ROOT / "schemas" / "queries" / "meetings.rq").read_text(encoding="utf-8")))
     talks = [row for row in rows if "人民大会堂" in str(row[2])]
     assert len(talks) == 1 and str(talks[0][3]) == "--11-09", "the undated edition's talks join the dated ones"
+
+
+def test_page_written_beside_the_serializations_equals_one_written_in_process(tmp_path, monkeypatch):
+    """The page comes from a forked process; a thread in this one makes the build write it itself."""
+    import threading
+
+    from kg.batch import build
+
+    run_build([str(ARTICLES)], tmp_path / "forked")
+    assert threading.active_count() == 1, "the build above would not have forked"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        run_build([str(ARTICLES)], tmp_path / "inline")
+    finally:
+        stop.set()
+        other.join()
+    for name in ("graph.html", "graph.ttl", "graph.trig"):
+        assert (tmp_path / "forked" / name).read_bytes() == (tmp_path / "inline" / name).read_bytes()
+
+    def broken(dataset, path):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build, "_write_page", broken)
+    with pytest.raises(build.BuildError, match=r"graph.html failed \(OSError: disk full\)"):
+        run_build([str(ARTICLES)], tmp_path / "forked", fresh=True)
+    assert (tmp_path / "forked" / "graph.trig").read_bytes() == (tmp_path / "inline" / "graph.trig").read_bytes()
