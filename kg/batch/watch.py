@@ -16,6 +16,7 @@ next change triggers a new round. SIGTERM or Ctrl-C stops the watch.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import time
@@ -37,6 +38,17 @@ def input_snapshot(inputs: list[str]) -> tuple | None:
         return tuple((path, file_signature(path)) for path in input_files(inputs))
     except (ArticleError, OSError):
         return None
+
+
+def settle_memory() -> None:
+    """Collect this round's garbage, then freeze what survives (mostly every article's facts).
+
+    The collector's full passes would otherwise walk all those facts again
+    and again in the next round: a quarter of a round that adds 1% of the
+    articles. Frozen objects are still freed when nothing refers to them.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def watch(inputs: list[str], out: Path, *, interval: float, on_round: Callable[[BuildReport], None],
@@ -65,6 +77,7 @@ def watch(inputs: list[str], out: Path, *, interval: float, on_round: Callable[[
                 except (ArticleError, BuildError, EndpointError) as exc:
                     print(f"kg: error: {exc} (the previous outputs stay; waiting for the next change)",
                           file=sys.stderr, flush=True)
+                settle_memory()
             time.sleep(interval)
     except (WatchStopped, KeyboardInterrupt):
         print("kg: watch stopped", file=sys.stderr, flush=True)
