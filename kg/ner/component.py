@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy
 import spacy
-from spacy.language import Language
 from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
@@ -141,7 +141,7 @@ def _sentences_with(sentences: list[tuple[int, int]], offsets: list[int],
     starts = [offsets[first] for first, _ in sentences]
     for k in range(0, len(matches), 2):
         index = bisect_right(starts, matches[k]) - 1
-        first, end = sentences[index]
+        end = sentences[index][1]
         if matches[k + 1] <= offsets[end] and (not kept or kept[-1] != sentences[index]):
             kept.append(sentences[index])
     return kept

@@ -16,6 +16,8 @@ is switched off.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from spacy_pkuseg import pkuseg
 from spacy_pkuseg.inference import decodeViterbi_fast
 
@@ -56,7 +58,7 @@ class FastPkuseg(pkuseg):
         bounds = [0, *(i for i, tag in enumerate(tags) if i and tag in begins), len(text)]
         if self.merge:
             self._merge_words(text, bounds)
-        return [text[start:end] for start, end in zip(bounds, bounds[1:])]
+        return [text[start:end] for start, end in pairwise(bounds)]
 
     def _merge_words(self, text: str, bounds: list[int]) -> None:
         """spacy-pkuseg's dictionary merge, on the word boundaries ``bounds`` (changed in place).
@@ -67,7 +69,7 @@ class FastPkuseg(pkuseg):
         dictionary word at all (nearly all) are skipped in one generator
         pass; the rules apply from the first one that is.
         """
-        common, other, words = self.common_words, self.other_words, self.dictionary_words
+        common, words = self.common_words, self.dictionary_words
         for size in MERGE_SIZES:
             i = 0
             while True:

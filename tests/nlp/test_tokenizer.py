@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from itertools import pairwise
 
 import pytest
 from conftest import ARTICLES, SHARED
@@ -65,10 +66,10 @@ def test_dictionary_merge_matches_spacy_pkuseg(nlp, reference):
     for text in ODD_TEXTS + msra_paragraphs(5, size=300):
         for step in (1, 2, 3):  # every character a word, then pairs, then triples
             bounds = [*range(0, len(text), step), len(text)]
-            words = [text[a:b] for a, b in zip(bounds, bounds[1:])]
+            words = [text[a:b] for a, b in pairwise(bounds)]
             expected = reference.pkuseg_seg.postprocesser(list(words))
             segmenter._merge_words(text, bounds)
-            assert [text[a:b] for a, b in zip(bounds, bounds[1:])] == expected
+            assert [text[a:b] for a, b in pairwise(bounds)] == expected
             merged += len(words) - len(expected)
     assert merged > 100
 
