@@ -11,9 +11,9 @@ character's features, decodes the tags and merges dictionary words:
   join of a list slice, and merging words deletes boundaries.
 
 The merge happens inside ``_cut``, so the instance's own ``postprocesser``
-is switched off. Memory: about 800 bytes per character of a piece with no
-whitespace while it is cut (spacy-pkuseg's own needs about half), so the
-longest article kg accepts (1,000,000 characters) briefly needs about 800 MB.
+is switched off. Memory: about 850 bytes per character of a piece with no
+whitespace while it is cut (spacy-pkuseg's own: about 360), so the longest
+article kg accepts (1,000,000 characters) briefly needs about 850 MB.
 """
 
 from __future__ import annotations
