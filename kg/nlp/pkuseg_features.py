@@ -27,15 +27,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from itertools import pairwise
 
+from spacy_pkuseg.feature_extractor import FeatureExtractor
+
 NO_WORD = "**noWord"  # pkuseg's filler where a slice is not a dictionary word
 _CHAR_TEMPLATES = ("c.", "c-1.", "c1.", "c-2.", "c2.")
 _PAIR_TEMPLATES = ("c-1c.", "cc1.", "c-2c-1.")
 _WORD_TEMPLATES = ("w-1.", "w1.")
 _WORD_PAIR_TEMPLATES = ("ww.l.", "ww.r.")
-_NUMBERS = "0123456789." "几二三四五六七八九十千万亿兆零" "１２３４５６７８９０％"
-_LETTERS = "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ" "ａｂｃｄｅｆｇｈｉｇｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ" "／・－"
-#: pkuseg renames its own separator characters before anything else
-_KEYWORDS = str.maketrans("-._,|/*:", "&&&&&&&&")
+# spacy-pkuseg's own normalization tables: its renamed separators, and the characters read as a
+# number or a letter. Taken from its extractor, so both always normalize alike.
+_KEYWORDS = FeatureExtractor.keywords_translate_table
+_CHAR_NAMES = {c: "**Num" for c in FeatureExtractor.num} | {c: "**Letter" for c in FeatureExtractor.letter}
 
 
 class FeatureTemplates:
@@ -72,14 +74,13 @@ class FeatureTemplates:
             table.pop(NO_WORD, None)
         self.w_1, self.w1 = (words[name] for name in _WORD_TEMPLATES)
         self.ww_l, self.ww_r = (word_pairs[name] for name in _WORD_PAIR_TEMPLATES)
-        self.char_names = {c: "**Num" for c in _NUMBERS} | {c: "**Letter" for c in _LETTERS}
 
     def nodes(self, text: str) -> list[str]:
         """The normalized characters pkuseg computes features on."""
         text = text.translate(_KEYWORDS)
         if not self.normalize:
             return list(text)
-        names = self.char_names
+        names = _CHAR_NAMES
         return [names.get(c, c) for c in text]
 
     def features(self, text: str) -> list[list[int]]:
