@@ -63,12 +63,12 @@ bench-page: setup browser-deps
 MSRA ?= ../shared/corpora/msra-ner
 NER_OUT ?= build/ner
 
-corpus/train.spacy: $(MSRA)/train.bio $(MSRA)/test.bio kg/ner/corpus.py kg/ner/chars.py $(wildcard data/lexicons/*) | setup
+corpus/train.spacy: $(MSRA)/train.bio $(MSRA)/test.bio kg/ner/corpus.py kg/ner/chars.py kg/ner/name_swap.py $(wildcard data/lexicons/*) | setup
 	$(BIN)/python -m kg.ner.corpus $(MSRA) corpus
 
 train: setup corpus/train.spacy
 	$(BIN)/python -m spacy train kg/ner/train.cfg --code kg/ner/training.py --output $(NER_OUT)
-	$(BIN)/python -m kg.ner.package $(NER_OUT)/model-best kg/ner/model
+	$(BIN)/python -m kg.ner.package $(NER_OUT)/model-best kg/ner/model corpus/name_parts.json
 
 # The NER model's place gazetteer, from two public lists (see data/lexicons/README.md). The packages
 # are installed only for this; the generated file is committed.

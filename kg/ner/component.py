@@ -4,7 +4,9 @@ It sits in ``kg/nlp/config.cfg`` under the name ``ner``, after the
 sentencizer and before the lexicon and person finder. It reads the pkuseg
 words of the Doc, runs the character model (:mod:`kg.ner.chars`) and writes
 ``doc._.kg_entities``: character-offset ``EntityMention`` records (PER, LOC,
-ORG). The Doc's own tokens are left as they are; ``kg_entity_spans`` splits
+ORG). Runs of persons glued together without separators (名单) are split
+again into names (:mod:`kg.ner.name_lists`) with the name counts saved
+beside the model (``name_parts.json``). The Doc's own tokens are left as they are; ``kg_entity_spans`` splits
 them later where an entity ends inside a word.
 """
 
@@ -23,9 +25,12 @@ from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.ner.chars import char_doc
+from kg.ner.name_lists import split_name_lists
+from kg.ner.name_parts import NamePool
 from kg.nlp.records import EntityMention, doc_text, register_extensions
 
 MODEL_DIR = Path(__file__).with_name("model")
+NAME_PARTS = "name_parts.json"  # beside the model: what its training names are made of
 CHUNK_CHARS = 2000  # characters the model reads at once, about one news article
 #: ``all`` sentences, or only those with a relation ``cues`` word: the persons the model finds elsewhere
 #: take part in no relation, and reading 5% of the text instead of all of it keeps builds fast
@@ -44,13 +49,24 @@ def load_ner_model(path: str | Path | None = None) -> Language:
     return spacy.load(folder)
 
 
+def load_name_pool(path: str | Path | None = None) -> NamePool:
+    """The name counts shipped with the model at ``path`` (see :mod:`kg.ner.name_parts`)."""
+    file = (Path(path) if path else MODEL_DIR) / NAME_PARTS
+    if not file.is_file():
+        raise ModelMissingError(f"no {NAME_PARTS} beside the NER model in {file.parent}: run `make train`")
+    return NamePool.from_json(file)
+
+
 class CharNer:
     """Runs the character model over a word Doc and records its entities."""
 
-    def __init__(self, model: Language, lexicon: Lexicon, batch_size: int = 8, scope: str = "all"):
+    def __init__(self, model: Language, lexicon: Lexicon, batch_size: int = 8, scope: str = "all",
+                 names: NamePool | None = None):
+        """``names``: name counts to split glued runs of persons with; None leaves the model's spans."""
         register_extensions()
         self.model = model
         self.lexicon = lexicon
+        self.names = names
         self.batch_size = batch_size
         self.set_scope(scope)
 
@@ -86,8 +102,11 @@ class CharNer:
         for doc in docs:
             doc._.kg_entities = []
         for (doc, offset, _), tagged in zip(pieces, self.model.pipe(chars, batch_size=len(chars)), strict=True):
-            doc._.kg_entities.extend(EntityMention(offset + e.start_char, offset + e.end_char, e.label_)
-                                     for e in tagged.ents)
+            spans = [(e.start_char, e.end_char, e.label_) for e in tagged.ents]
+            if self.names is not None:
+                spans = split_name_lists(tagged.text, spans, self.names)
+            doc._.kg_entities.extend(EntityMention(offset + start, offset + end, label)
+                                     for start, end, label in spans)
         return docs
 
 
@@ -161,4 +180,4 @@ def make_char_ner(nlp: Language, name: str, model: str | None, lexicon_dir: str 
     """Create the component; ``model`` defaults to the shipped ``kg/ner/model``,
     ``lexicon_dir`` (the lexicon features) to the project's ``data/lexicons``;
     ``scope`` is ``cues`` (only sentences with a relation cue) or ``all``."""
-    return CharNer(load_ner_model(model), load_lexicon(lexicon_dir), batch_size, scope)
+    return CharNer(load_ner_model(model), load_lexicon(lexicon_dir), batch_size, scope, load_name_pool(model))

@@ -6,18 +6,24 @@ Usage::
 
 writes ``train.spacy`` and ``dev.spacy`` (the last 5% of ``train.bio``, held
 out whole: sentences next to each other share names, so an interleaved dev
-set would flatter the model) and ``test.spacy``, and prints how many entities end inside a pkuseg word.
-Those are kept, not dropped: the model reads characters (see
-:mod:`kg.ner.chars`), so every entity falls on token boundaries there.
+set would flatter the model) and ``test.spacy``, and prints how many entities
+end inside a pkuseg word. Those are kept, not dropped: the model reads
+characters (see :mod:`kg.ner.chars`), so every entity falls on token
+boundaries there. In half of the training sentences with persons, the names
+are made up anew before segmenting, so that pkuseg meets names it has not
+learnt, as it does in live text (see :mod:`kg.ner.name_swap`). What the
+training persons are made of is saved as ``name_parts.json``, which ships
+with the model (see :mod:`kg.ner.name_parts`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +32,8 @@ from spacy.tokens import Doc, DocBin
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.ner.chars import char_doc
+from kg.ner.name_parts import NamePool
+from kg.ner.name_swap import swap_names
 
 LABELS = ("PER", "LOC", "ORG")
 
@@ -110,9 +118,10 @@ class AlignmentReport:
         return out
 
 
-def convert(path: Path, segmenter: Language, lexicon: Lexicon, report: AlignmentReport) -> Iterator[Doc]:
-    """Character Docs with gold entities, one for each sentence of ``path``."""
-    for sentence in read_bio(path):
+def convert(sentences: Iterable[Sentence], segmenter: Language, lexicon: Lexicon,
+            report: AlignmentReport) -> Iterator[Doc]:
+    """Character Docs with gold entities, one for each sentence."""
+    for sentence in sentences:
         words_doc = segmenter.make_doc(sentence.text)
         doc = char_doc(segmenter.vocab, [t.text_with_ws for t in words_doc], lexicon, store_strings=True)
         ents = []
@@ -125,12 +134,36 @@ def convert(path: Path, segmenter: Language, lexicon: Lexicon, report: Alignment
         yield doc
 
 
+def with_swapped_names(sentences: list[Sentence], pool: NamePool, share: float,
+                       seed: int) -> tuple[list[Sentence], int]:
+    """``sentences`` with the persons of about ``share`` of them renamed, and how many were.
+
+    The names are made from ``pool``, the parts of the training persons
+    (see :mod:`kg.ner.name_swap`).
+    """
+    rng = random.Random(seed)
+    out, swapped = [], 0
+    for sentence in sentences:
+        has_person = any(label == "PER" for _, _, label in sentence.entities)
+        if has_person and rng.random() < share:
+            text = swap_names(sentence.text, sentence.entities, pool, rng)
+            if text != sentence.text:
+                swapped += 1
+                sentence = Sentence(text, sentence.entities)
+        out.append(sentence)
+    return out, swapped
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("source", type=Path, help="folder with train.bio and test.bio")
     parser.add_argument("output", type=Path, help="folder for the .spacy files")
     parser.add_argument("--dev-share", type=float, default=0.05,
                         help="share of train.bio, from its end, held out as dev (default 0.05)")
+    parser.add_argument("--swap-share", type=float, default=0.5,
+                        help="share of training sentences with persons whose names are made up anew "
+                             "(default 0.5; see kg.ner.name_swap)")
+    parser.add_argument("--seed", type=int, default=17, help="seed for the made-up names (default 17)")
     args = parser.parse_args(argv)
 
     for name in ("train", "test"):
@@ -142,24 +175,28 @@ def main(argv: list[str] | None = None) -> int:
     segmenter = load_segmenter()
     lexicon = load_lexicon()
     args.output.mkdir(parents=True, exist_ok=True)
+    try:
+        train = list(read_bio(args.source / "train.bio"))
+        test = list(read_bio(args.source / "test.bio"))
+    except (CorpusError, UnicodeDecodeError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    # The tail of the training file is dev, held out whole; the test file is kept whole.
+    cut = len(train) - int(len(train) * args.dev_share)
+    train, dev = train[:cut], train[cut:]
+    pool = NamePool.from_names((s.text[a:b] for s in train for a, b, label in s.entities if label == "PER"),
+                               lexicon.surnames)
+    pool.to_json(args.output / "name_parts.json")
+    train, swapped = with_swapped_names(train, pool, args.swap_share, args.seed)
+    print(f"train: {len(train)} sentences ({swapped} with made-up person names), dev: {len(dev)} sentences")
     summary = {}
-    for name in ("train", "test"):
-        path = args.source / f"{name}.bio"
+    for name, sentences in (("train", train), ("dev", dev), ("test", test)):
         report = AlignmentReport()
-        try:
-            docs = list(convert(path, segmenter, lexicon, report))
-        except (CorpusError, UnicodeDecodeError) as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 2
+        docs = list(convert(sentences, segmenter, lexicon, report))
         for line in report.lines(name):
             print(line)
         summary[name] = {"entities": dict(report.entities), "inside_pkuseg_word": dict(report.inside_word)}
-        # The test file is kept whole; the tail of the training file is dev.
-        cut = len(docs) - int(len(docs) * args.dev_share) if name == "train" else len(docs)
-        DocBin(docs=docs[:cut], store_user_data=False).to_disk(args.output / f"{name}.spacy")
-        if name == "train":
-            DocBin(docs=docs[cut:], store_user_data=False).to_disk(args.output / "dev.spacy")
-            print(f"train: {cut} sentences, dev: {len(docs) - cut} sentences")
+        DocBin(docs=docs, store_user_data=False).to_disk(args.output / f"{name}.spacy")
     (args.output / "alignment.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     return 0
 

@@ -55,7 +55,7 @@ def test_entities_inside_pkuseg_words_are_counted_and_kept(tmp_path):
     path = tmp_path / "tiny.bio"
     path.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
     report = AlignmentReport()
-    docs = list(convert(path, load_segmenter(), load_lexicon(), report))
+    docs = list(convert(read_bio(path), load_segmenter(), load_lexicon(), report))
     assert [(e.text, e.label_) for e in docs[0].ents] == [("港", "LOC"), ("澳", "LOC")]
     assert report.entities["LOC"] == 2
     assert report.inside_word["LOC"] == 2
@@ -100,3 +100,57 @@ def test_dev_set_is_the_tail_of_train(tmp_path):
 
     sizes = {n: len(DocBin().from_disk(tmp_path / "out" / f"{n}.spacy")) for n in ("train", "dev", "test")}
     assert sizes == {"train": 36, "dev": 4, "test": 3}
+
+
+def _bio(sentences: list[tuple[str, list[tuple[int, int, str]]]]) -> str:
+    """``.bio`` text for (text, entities) pairs."""
+    out = []
+    for text, entities in sentences:
+        tags = ["O"] * len(text)
+        for start, end, label in entities:
+            tags[start] = f"B-{label}"
+            for i in range(start + 1, end):
+                tags[i] = f"I-{label}"
+        out.append("\n".join(f"{c}\t{t}" for c, t in zip(text, tags, strict=True)) + "\n\n")
+    return "".join(out)
+
+
+def test_swapped_names_go_to_train_only_and_keep_their_spans(tmp_path):
+    """Made-up names replace persons in training sentences; dev and test stay as written."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    source = tmp_path / "msra"
+    source.mkdir()
+    meeting = ("王小明会见了李华，王小明说", [(0, 3, "PER"), (6, 8, "PER"), (9, 12, "PER")])
+    train = [meeting] * 18 + [("张大山在北京", [(0, 3, "PER"), (4, 6, "LOC")])] * 2
+    (source / "train.bio").write_text(_bio(train), encoding="utf-8")
+    (source / "test.bio").write_text(_bio([meeting]), encoding="utf-8")
+    assert main([str(source), str(tmp_path / "out"), "--dev-share", "0.1", "--swap-share", "1"]) == 0
+    docs = {n: list(DocBin().from_disk(tmp_path / "out" / f"{n}.spacy").get_docs(Vocab()))
+            for n in ("train", "dev", "test")}
+    assert [d.text for d in docs["dev"]] == ["张大山在北京"] * 2
+    assert docs["test"][0].text == meeting[0]
+    for doc in docs["train"]:
+        names = [e.text for e in doc.ents if e.label_ == "PER"]
+        assert doc.text != meeting[0] and len(doc.text) == len(meeting[0])
+        assert [(e.start_char, e.end_char) for e in doc.ents] == [(a, b) for a, b, _ in meeting[1]]
+        assert names[0] == names[2], "a name said twice is replaced the same way"
+        assert doc.text[3:6] == "会见了" and doc.text[8] == "，"
+
+
+def test_made_up_names_come_from_the_corpus_own_parts():
+    import random
+
+    from kg.ner.name_swap import NamePool
+
+    pool = NamePool.from_names(["王小明", "李华", "欧阳春", "克林顿", "帕巴拉·格列朗"], ["王", "李", "欧阳"])
+    rng = random.Random(3)
+    unknown = pool.new_name("张大山", rng)
+    assert set(unknown) <= set("克林顿帕巴拉格列朗"), "without a known surname, a name is read as foreign"
+    made = pool.new_name("李大山", rng)
+    assert made[0] in "王李" and set(made[1:]) <= set("小明华"), made
+    assert len(pool.new_name("欧阳春", rng)) == 3
+    foreign = pool.new_name("布鲁赫·特", rng)
+    assert foreign[3] == "·" and set(foreign.replace("·", "")) <= set("克林顿帕巴拉格列朗")
+    assert pool.new_name("A", rng) is None

@@ -101,3 +101,20 @@ def test_cue_scope_reads_only_sentences_with_a_relation_cue(nlp):
     assert nlp.get_pipe("ner").scope == "cues", "the pipeline reads cue sentences by default"
     found = [e for e in nlp(text)._.kg_entities if e.label == "PER"]
     assert "孙丽萍" not in {text[e.start:e.end] for e in found} and "吴德明" in {text[e.start:e.end] for e in found}
+
+
+def test_a_list_of_names_without_separators_becomes_one_person_each(nlp):
+    """The pipeline's component splits a glued 名单 into names (kg.ner.name_lists).
+
+    The model alone reads 马志远林 as one person and misses 高明 and 宋涛.
+    """
+    text = "名单如下：马志远林小燕（女）胡建军郑华高明罗长生梁玉兰（女）宋涛谢国庆韩冰等同志。"
+    ner = nlp.get_pipe("ner")
+    scope = ner.scope
+    ner.set_scope("all")
+    try:
+        doc = ner(nlp.make_doc(text))
+    finally:
+        ner.set_scope(scope)
+    persons = [text[e.start:e.end] for e in doc._.kg_entities if e.label == "PER"]
+    assert persons == ["马志远", "林小燕", "胡建军", "郑华", "高明", "罗长生", "梁玉兰", "宋涛", "谢国庆", "韩冰"]
