@@ -116,8 +116,10 @@ class PersonFinder:
             if span is None or any(s < span[1] and span[0] < e for s, e in taken):
                 continue
             name = text[span[0]:span[1]]
-            # 海湖 in 海湖庄园: a name-like word before a place ending names the place.
-            if not self.grammar.valid_name(name) or self.lexicon.starts_with(text, span[1], self.place_endings):
+            # 海湖 in 海湖庄园: a name-like word before a place ending names the place;
+            # and no name ends in one (庄园 itself, 庄 being a surname).
+            if (not self.grammar.valid_name(name) or self.lexicon.starts_with(text, span[1], self.place_endings)
+                    or name.endswith(tuple(self.place_endings))):
                 continue
             foreign = any(c in NAME_JOINERS for c in name) or not self.lexicon.starts_with(name, 0, self.lexicon.surnames)
             persons.append(PersonMention(span[0], span[1], name, foreign=foreign))

@@ -46,3 +46,10 @@ def test_model_places_do_not_override_lexicon_units(nlp):
 def test_a_name_before_a_place_ending_is_part_of_the_place(nlp):
     doc = run_with_entities(nlp, "双方在格林伍德庄园举行会谈。", [("格林伍德", "PER")])
     assert doc._.kg_persons == []
+
+
+def test_a_place_ending_is_never_a_person(nlp):
+    """庄 is a surname, but 庄园 the model may tag as a name ends in a place ending."""
+    text = "他同马克龙总统在凡尔赛庄园会晤后表示，双方将加强合作。"
+    doc = run_with_entities(nlp, text, [("马克龙", "PER"), ("凡尔赛", "LOC"), ("庄园", "PER")])
+    assert [p.name for p in doc._.kg_persons] == ["马克龙"]
