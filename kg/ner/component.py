@@ -6,8 +6,9 @@ words of the Doc, runs the character model (:mod:`kg.ner.chars`) and writes
 ``doc._.kg_entities``: character-offset ``EntityMention`` records (PER, LOC,
 ORG). Runs of persons glued together without separators (名单) are split
 again into names (:mod:`kg.ner.name_lists`) with the name counts saved
-beside the model (``name_parts.json``). The Doc's own tokens are left as they are; ``kg_entity_spans`` splits
-them later where an entity ends inside a word.
+beside the model (``name_parts.json``). The Doc's own tokens are left as
+they are; ``kg_entity_spans`` splits them later where an entity ends
+inside a word.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import random
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 # A name's separator in transliterated and minority names (帕巴拉·格列朗).
@@ -111,11 +112,13 @@ class NamePool:
                 return name[:size], given
         return None
 
+    @cached_property
+    def _name_chars(self) -> frozenset[str]:
+        return frozenset(self.given) | frozenset(self.foreign) | {c for family in self.family for c in family}
+
     def all_in_names(self, text: str) -> bool:
         """Whether every character of ``text`` is seen in some counted name."""
-        if "_seen" not in self._drawers:
-            self._drawers["_seen"] = set(self.given) | set(self.foreign) | {c for s in self.family for c in s}
-        return all(c in self._drawers["_seen"] for c in text)
+        return all(c in self._name_chars for c in text)
 
     # --- making up names ----------------------------------------------------------
 
@@ -151,14 +154,11 @@ class NamePool:
         ``·`` and not at an end), each in proportion to how often the corpus
         has it; characters are scored one by one. ``-inf`` for neither.
         """
-        chinese_total = sum(self.given_lengths.values())
-        other_total = sum(self.foreign_lengths.values())
+        chinese_total, other_total, family_total, given_total, foreign_total = self._totals
         names = chinese_total + other_total
         best = -math.inf
         if not names:
             return best
-        family_total = sum(self.family.values())
-        given_total = sum(self.given.values())
         if chinese_total and NAME_DOT not in name:
             for size in (1, 2):
                 family, given = name[:size], name[size:]
@@ -169,12 +169,19 @@ class NamePool:
                     best = max(best, score)
         if (other_total and 2 <= len(name) <= MAX_NAME and name.count(NAME_DOT) <= 1
                 and name[0] != NAME_DOT and name[-1] != NAME_DOT):
-            foreign_total = sum(self.foreign.values())
             length_share = (self.foreign_lengths[len(name)] + 0.5) / other_total
             score = (math.log(other_total / names) + math.log(length_share)
                      + sum(_char_log_prob(c, self.foreign, foreign_total) for c in name))
             best = max(best, score)
         return best
+
+
+    @cached_property
+    def _totals(self) -> tuple[int, int, int, int, int]:
+        """Chinese names, other names, surnames, given-name and other-name characters counted
+        (the counts are complete before the first score)."""
+        return (sum(self.given_lengths.values()), sum(self.foreign_lengths.values()), sum(self.family.values()),
+                sum(self.given.values()), sum(self.foreign.values()))
 
 
 def _char_log_prob(char: str, counts: Counter, total: int) -> float:
