@@ -70,8 +70,8 @@ def split_name_lists(text: str, entities: Sequence[Span], pool: NamePool) -> lis
 def _glued_runs(text: str, persons: list[tuple[int, int]], pool: NamePool) -> list[tuple[int, int]]:
     """Character ranges of the runs of persons that read as a list without separators.
 
-    Two persons of a run touch, or are parted by a note, or by what reads as
-    what may be a missed name (characters all seen in names): 等, 在 or 和 end a run.
+    Two persons of a run touch, or are parted by a note, or by what may be a
+    name the model missed (characters all seen in names): 等 ends a run.
     """
     runs: list[tuple[int, int]] = []
     first = 0

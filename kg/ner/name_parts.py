@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from kg.grammar import is_han
+
 # A name's separator in transliterated and minority names (帕巴拉·格列朗).
 NAME_DOT = "·"
 # Longest name the scorer considers, in characters (阿沛·阿旺晋美 has 7).
@@ -31,12 +33,8 @@ _SMOOTHING = 0.1
 _ALPHABET = 8000
 
 
-def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
-
-
 def _is_name_text(name: str) -> bool:
-    return all(_is_han(c) or c == NAME_DOT for c in name)
+    return all(is_han(c) or c == NAME_DOT for c in name)
 
 
 @dataclass
@@ -104,7 +102,7 @@ class NamePool:
 
     def split_chinese(self, name: str) -> tuple[str, str] | None:
         """``(surname, given name)`` for a Chinese name of two to four characters, else None."""
-        if not 2 <= len(name) <= 4 or not all(_is_han(c) for c in name):
+        if not 2 <= len(name) <= 4 or not all(is_han(c) for c in name):
             return None
         for size in (2, 1):  # compound surnames (欧阳) first
             given = name[size:]
@@ -174,7 +172,6 @@ class NamePool:
                      + sum(_char_log_prob(c, self.foreign, foreign_total) for c in name))
             best = max(best, score)
         return best
-
 
     @cached_property
     def _totals(self) -> tuple[int, int, int, int, int]:
