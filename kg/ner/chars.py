@@ -100,7 +100,9 @@ def char_doc(vocab: Vocab, words: Sequence[str], lexicon: Lexicon, store_strings
 
 def copy_features(vocab: Vocab, reference: Doc) -> Doc:
     """A fresh Doc with ``reference``'s characters and features but no entities."""
-    doc = Doc(vocab, words=[t.text for t in reference], spaces=[False] * len(reference))
+    # One token per character (char_doc), so the text lists the tokens; this is
+    # much quicker than iterating the Doc, over the whole corpus at each load.
+    doc = Doc(vocab, words=list(reference.text), spaces=[False] * len(reference))
     if len(reference):
         doc.from_array(FEATURE_ATTRS, reference.to_array(FEATURE_ATTRS))
     return doc

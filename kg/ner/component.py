@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
+import kg.ner.ops  # noqa: F401  (registers the kg.openblas_ops.v1 callback the model's config names)
 from kg.ner.chars import char_doc
 from kg.ner.name_lists import split_name_lists
 from kg.ner.name_parts import NamePool

@@ -14,6 +14,7 @@ from spacy.tokens import DocBin
 from spacy.training import Example
 from spacy.util import registry
 
+import kg.ner.ops  # noqa: F401  (registers the kg.openblas_ops.v1 callback train.cfg names)
 from kg.ner.chars import copy_features
 
 
