@@ -24,8 +24,8 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.lexicon import Lexicon, load_lexicon
 import kg.ner.ops  # noqa: F401  (registers the kg.openblas_ops.v1 callback the model's config names)
+from kg.lexicon import Lexicon, load_lexicon
 from kg.ner.chars import char_doc
 from kg.ner.name_lists import split_name_lists
 from kg.ner.name_parts import NamePool
@@ -40,7 +40,7 @@ SCOPES = ("cues", "all")
 
 
 class ModelMissingError(RuntimeError):
-    """The trained NER model folder is absent; ``make train`` makes it."""
+    """The trained NER model folder, or a file in it, is absent or unreadable; ``make train`` makes it."""
 
 
 def load_ner_model(path: str | Path | None = None) -> Language:
@@ -56,7 +56,10 @@ def load_name_pool(path: str | Path | None = None) -> NamePool:
     file = (Path(path) if path else MODEL_DIR) / NAME_PARTS
     if not file.is_file():
         raise ModelMissingError(f"no {NAME_PARTS} beside the NER model in {file.parent}: run `make train`")
-    return NamePool.from_json(file)
+    try:
+        return NamePool.from_json(file)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # bad JSON, UTF-8 or layout
+        raise ModelMissingError(f"{file} is unreadable ({type(error).__name__}): run `make train`") from None
 
 
 class CharNer:

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kg.ner.component import load_name_pool
+from kg.ner.component import ModelMissingError, load_name_pool
 from kg.ner.name_lists import best_names, split_name_lists
 from kg.ner.name_parts import NamePool
 
@@ -15,6 +15,15 @@ from kg.ner.name_parts import NamePool
 def pool() -> NamePool:
     """The counts shipped beside the model (MSRA training persons)."""
     return load_name_pool()
+
+
+@pytest.mark.parametrize("content", [b"{not json", b"\xff\xfe\x00", b"[]", b'{"surnames": []}',
+                                     (b'{"surnames": [], "family": {}, "given": {}, "given_lengths": {"x": 1},'
+                                     b' "foreign": {}, "foreign_lengths": {}}')])
+def test_unreadable_counts_are_a_one_line_error(tmp_path, content):
+    (tmp_path / "name_parts.json").write_bytes(content)
+    with pytest.raises(ModelMissingError, match="name_parts.json is unreadable .*make train"):
+        load_name_pool(tmp_path)
 
 
 def _names(text: str, spans) -> list[str]:
