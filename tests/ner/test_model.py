@@ -10,6 +10,7 @@ import json
 
 import pytest
 from conftest import relation_pairs
+from thinc.api import NumpyOps
 
 from kg.lexicon import load_lexicon
 from kg.ner.component import MODEL_DIR, CharNer, load_ner_model
@@ -27,6 +28,21 @@ def test_model_is_shipped_with_its_source_named():
     assert set(meta["labels"]["ner"]) == {"PER", "LOC", "ORG"}
     size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
     assert size < 40 * 1024 * 1024
+
+
+def test_model_multiplies_matrices_with_numpy_not_blis():
+    """The config's before_creation callback (kg/ner/ops.py) builds the layers on numpy's BLAS.
+
+    spaCy builds the parser's small output layer on the default CPU ops itself,
+    so only the encoder and the parser's input layer are checked.
+    """
+    model = load_ner_model()
+    assert "kg.openblas_ops.v1" in model.config.to_str()
+    layers = list(model.get_pipe("tok2vec").model.walk())
+    layers += [layer for layer in model.get_pipe("ner").model.walk() if layer.name == "precomputable_affine"]
+    assert len(layers) > 20
+    for layer in layers:
+        assert isinstance(layer.ops, NumpyOps) and layer.ops.use_blis is False, layer.name
 
 
 @pytest.mark.parametrize(("text", "person"), [
