@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import multiprocessing
+import os
 import shutil
 
 import pytest
@@ -16,6 +18,7 @@ from test_cli import one_line_error, run_kg
 from kg.batch.build import run_build
 from kg.batch.dedupe import StoryIndex, same_story_pairs, signature
 from kg.batch.progress import Progress
+from kg.batch.runners import BLAS_THREADS, blas_threads_for
 from kg.rdf.vocab import KG
 
 OTHER = "新华社北京3月5日电 国务院总理李强5日在人民大会堂会见来华访问的新西兰总理希普金斯。外交部长王毅参加会见。"
@@ -189,3 +192,19 @@ def test_page_written_beside_the_serializations_equals_one_written_in_process(tm
     with pytest.raises(build.BuildError, match=r"graph.html failed \(OSError: disk full\)"):
         run_build([str(ARTICLES)], tmp_path / "forked", fresh=True)
     assert (tmp_path / "forked" / "graph.trig").read_bytes() == (tmp_path / "inline" / "graph.trig").read_bytes()
+
+
+def test_workers_share_the_cores_among_their_blas_threads(monkeypatch):
+    monkeypatch.delenv(BLAS_THREADS, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    with blas_threads_for(2):
+        assert os.environ[BLAS_THREADS] == "2"
+        with multiprocessing.get_context("spawn").Pool(1) as pool:  # a worker sees it as it starts
+            assert pool.apply(os.getenv, (BLAS_THREADS,)) == "2"
+    assert BLAS_THREADS not in os.environ
+    with blas_threads_for(8):
+        assert os.environ[BLAS_THREADS] == "1"
+    monkeypatch.setenv(BLAS_THREADS, "3")  # the user's choice stays
+    with blas_threads_for(2):
+        assert os.environ[BLAS_THREADS] == "3"
+    assert os.environ[BLAS_THREADS] == "3"
