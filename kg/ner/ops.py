@@ -5,7 +5,8 @@ pip installs here runs on one core with generic kernels: a 2,000 x 480 by
 480 x 192 product (one encoder layer over a training batch) takes about 15 ms,
 against 2.5 ms in numpy's OpenBLAS. ``NumpyOps(use_blis=False)`` is thinc's own
 switch to numpy, so only the matrix products change. Most of a training step
-is such products, so ``spacy train`` runs about a third faster.
+is such products: 200 full-size ``spacy train`` steps took 58 s, against 131 s
+with blis.
 
 ``kg/ner/train.cfg`` names the callback below in ``[nlp.before_creation]``, so
 both ``spacy train`` and every load of the shipped model build their layers on

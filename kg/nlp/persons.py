@@ -40,7 +40,6 @@ class PersonFinder:
         self.lexicon = load_lexicon(lexicon_dir)
         self.grammar = Grammar(self.lexicon)
         self.place_endings = [s for s in self.lexicon.place_suffixes if len(s) >= 2]
-        self.place_ending_tuple = tuple(self.place_endings)  # for str.endswith
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -120,7 +119,7 @@ class PersonFinder:
             # 海湖 in 海湖庄园: a name-like word before a place ending names the place;
             # and no name ends in one (庄园 itself, 庄 being a surname).
             if (not self.grammar.valid_name(name) or self.lexicon.starts_with(text, span[1], self.place_endings)
-                    or name.endswith(self.place_ending_tuple)):
+                    or self.lexicon.ends_with(name, len(name), self.place_endings)):
                 continue
             foreign = any(c in NAME_JOINERS for c in name) or not self.lexicon.starts_with(name, 0, self.lexicon.surnames)
             persons.append(PersonMention(span[0], span[1], name, foreign=foreign))
