@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 # The model lives in the user cache (outside git); the stamp only remembers
 # that this venv checked it.
 $(MODEL_STAMP): $(STAMP)
-	$(BIN)/python -m kg.segmenter_model fetch
+	$(BIN)/python -m kg.nlp.segmenter.model fetch
 	touch $@
 
 demo: setup
@@ -59,16 +59,16 @@ bench-page: setup browser-deps
 	$(BIN)/python scripts/bench_page.py
 
 # The NER model: MSRA (../shared/corpora/msra-ner) -> corpus/*.spacy -> spacy
-# train -> kg/ner/model, which is committed so a fresh clone need not train.
+# train -> kg/nlp/ner/model, which is committed so a fresh clone need not train.
 MSRA ?= ../shared/corpora/msra-ner
 NER_OUT ?= build/ner
 
-corpus/train.spacy: $(MSRA)/train.bio $(MSRA)/test.bio kg/ner/corpus.py kg/ner/chars.py kg/ner/name_swap.py $(wildcard data/lexicons/*) | setup
-	$(BIN)/python -m kg.ner.corpus $(MSRA) corpus
+corpus/train.spacy: $(MSRA)/train.bio $(MSRA)/test.bio kg/nlp/ner/train/corpus.py kg/nlp/ner/chars.py kg/nlp/ner/train/name_swap.py $(wildcard data/lexicons/*) | setup
+	$(BIN)/python -m kg.nlp.ner.train.corpus $(MSRA) corpus
 
 train: setup corpus/train.spacy
-	$(BIN)/python -m spacy train kg/ner/train.cfg --code kg/ner/training.py --output $(NER_OUT)
-	$(BIN)/python -m kg.ner.package $(NER_OUT)/model-best kg/ner/model corpus/name_parts.json
+	$(BIN)/python -m spacy train kg/nlp/ner/train/train.cfg --code kg/nlp/ner/train/training.py --output $(NER_OUT)
+	$(BIN)/python -m kg.nlp.ner.train.package $(NER_OUT)/model-best kg/nlp/ner/model corpus/name_parts.json
 
 # The NER model's place gazetteer, from two public lists (see data/lexicons/README.md). The packages
 # are installed only for this; the generated file is committed.
@@ -77,4 +77,4 @@ gazetteer: setup
 	$(BIN)/python scripts/make_gazetteer.py
 
 bench-ner: setup
-	$(BIN)/python -m kg.ner.evaluate $(MSRA)/test.bio --persons
+	$(BIN)/python -m kg.nlp.ner.train.evaluate $(MSRA)/test.bio --persons

@@ -40,7 +40,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpora" / "msra-ner" / "train.bio"
-KG = [sys.executable, "-m", "kg.cli"]
+KG = [sys.executable, "-m", "kg.out.cli"]
 
 
 def articles(limit: int, size: int = 2000) -> list[str]:
@@ -75,7 +75,7 @@ def _segmenter(which: str):
     from spacy.lang.zh import ChineseTokenizer, try_pkuseg_import
 
     from kg.nlp.pipeline import load_segmenter
-    from kg.segmenter_model import require_model
+    from kg.nlp.segmenter.model import require_model
 
     if which == "raw":  # a vocabulary of its own, as kg's has: new words cost the first time they are seen
         tokenizer = ChineseTokenizer(spacy.blank("zh").vocab, segmenter="pkuseg")
@@ -172,7 +172,7 @@ def main() -> int:
         seg, kg_seg = (seg_before + seg_after) / 2, (kg_seg_before + kg_seg_after) / 2
         print(f"raw pkuseg segmentation alone (spacy-pkuseg in spaCy's tokenizer): {seg:,.0f} chars/s "
               f"(the mean of {seg_before:,.0f} before and {seg_after:,.0f} after the one-process build)")
-        print(f"kg's segmenter alone (the same words, kg.nlp.pkuseg_fast): {kg_seg:,.0f} chars/s "
+        print(f"kg's segmenter alone (the same words, kg.nlp.segmenter.fast): {kg_seg:,.0f} chars/s "
               f"({kg_seg_before:,.0f} before, {kg_seg_after:,.0f} after), {kg_seg / seg:.2f}x raw pkuseg")
         one_rate = chars / one_s
         print(f"kg build, 1 process: {one_s:,.1f} s, {one_rate:,.0f} chars/s, ratio to raw pkuseg "

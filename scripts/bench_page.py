@@ -98,7 +98,7 @@ def main() -> int:
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         print("bench: chromium and chromedriver are needed (make browser-deps)", file=sys.stderr)
         return 1
-    from kg.view.page import render_network
+    from kg.out.view.page import render_network
 
     chrome = browser()
     chrome.set_script_timeout(60)

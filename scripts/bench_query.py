@@ -25,12 +25,12 @@ PER_COPY = re.compile(r"<https://kg\.example/id/(person|event|article|statement)
 
 def sample_nquads() -> list[str]:
     """The sample articles' graph as N-Quads lines."""
-    from kg.facts import extract
-    from kg.io.articles import iter_articles
+    from kg.nlp.article_parts import read_articles
+    from kg.nlp.doc_facts import extract
     from kg.rdf.build import build_dataset
     from kg.rdf.files import serialize
 
-    dataset = build_dataset(extract(list(iter_articles([str(ROOT / "data" / "articles")]))))
+    dataset = build_dataset(extract(list(read_articles([str(ROOT / "data" / "articles")]))))
     return [line for line in serialize(dataset, "nquads").decode("utf-8").splitlines() if line]
 
 
@@ -62,7 +62,7 @@ def main() -> int:
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from kg.query import run
+    from kg.rdf.query import run
     from kg.rdf.store import UNION_UPDATE, query_store
 
     data = copies(sample_nquads(), args.triples)

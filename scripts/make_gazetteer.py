@@ -12,7 +12,7 @@ Two public lists, read from the packages that ship them (installed by
   (廊坊市) and without its administrative ending or ethnic name
   (廊坊, 恩施 from 恩施土家族苗族自治州) when two or more characters are left.
 
-The list only feeds the NER model's ``Lex=Gaz`` feature (kg/ner/chars.py);
+The list only feeds the NER model's ``Lex=Gaz`` feature (kg/nlp/ner/chars.py);
 the graph's own place and country lexicons are kept by hand.
 """
 

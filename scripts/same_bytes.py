@@ -73,7 +73,7 @@ def build_inputs(work: Path) -> dict[str, list[Path]]:
 
 def compute() -> dict[str, dict[str, str]]:
     """Build every input set into a fresh folder and digest its outputs."""
-    from kg.cli import main
+    from kg.out.cli import main
 
     digests = {}
     here = Path.cwd()

@@ -21,7 +21,7 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def lexicon():
-    from kg.lexicon import load_lexicon
+    from kg.nlp.lexicon import load_lexicon
 
     return load_lexicon()
 
@@ -29,11 +29,11 @@ def lexicon():
 @pytest.fixture(scope="session")
 def extract_text(nlp):
     """text -> ArticleFacts, through the real pipeline."""
-    from kg.facts import facts_from_doc
-    from kg.io.articles import make_article
+    from kg.nlp.article_parts import news_article
+    from kg.nlp.doc_facts import facts_from_doc
 
     def run(text: str, article_id: str = "t"):
-        article = make_article(text, article_id=article_id)
+        article = news_article(text, article_id=article_id)
         return facts_from_doc(article, nlp(article.text))
 
     return run
@@ -42,7 +42,7 @@ def extract_text(nlp):
 @pytest.fixture(scope="session")
 def built(tmp_path_factory, nlp):
     """Each sample built alone, and both together (also into an Oxigraph store): name -> output folder."""
-    from kg.cli import main
+    from kg.out.cli import main
 
     out = {}
     base = tmp_path_factory.mktemp("built")

@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ROOT, SAMPLES
 
-KG = [sys.executable, "-m", "kg.cli"]
+KG = [sys.executable, "-m", "kg.out.cli"]
 
 
 def run_kg(*args: str) -> subprocess.CompletedProcess:

@@ -7,10 +7,9 @@ Handling of awkward input (documented in the README):
 * Binary files (NUL bytes or undecodable), empty files and files over
   ``MAX_CHARS`` characters are refused with :class:`ArticleError`.
 * HTML is reduced to its text (tags dropped, entities unescaped).
-* A dateline anywhere in the text is parsed and removed from the body.
-* The headline is the first line when a blank line follows it; otherwise a
-  headline glued to the lead (no line break) is split off where the lead's
-  subject (title chain + name before the first date) begins.
+
+The dateline and a headline written into the text are found by the language
+layer (:mod:`kg.nlp.article_parts`); this module reads text and metadata only.
 """
 
 from __future__ import annotations
@@ -25,10 +24,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-from kg.grammar import DELIMITERS, Grammar, find_dates
-from kg.io.dateline import Dateline, find_dateline
-from kg.lexicon import load_lexicon
 
 MAX_CHARS = 1_000_000
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
@@ -46,6 +41,21 @@ def _suffix(path: Path) -> str:
 
 class ArticleError(ValueError):
     """An input that cannot be read as an article; the message names file and reason."""
+
+
+@dataclass
+class Dateline:
+    """What a dateline says (（新华社北京11月9日电 记者李忠发、许可）), and where it stood in the text."""
+
+    agency: str
+    place: str | None
+    year: int | None
+    month: int
+    day: int
+    reporters: list[str] = field(default_factory=list)
+    start: int = 0
+    end: int = 0
+    text: str = ""
 
 
 @dataclass
@@ -123,46 +133,13 @@ def looks_like_html(text: str) -> bool:
     return "<html" in head or "<body" in head or "<p>" in head or "<!doctype html" in head
 
 
-# --- structure -------------------------------------------------------------------
-
-def split_headline(text: str) -> tuple[str | None, str]:
-    """(headline, body): first line before a blank line, or a headline glued to the lead."""
-    lines = text.strip().splitlines()
-    if len(lines) >= 3 and lines[0].strip() and not lines[1].strip():
-        return lines[0].strip(), "\n".join(lines[2:]).strip()
-    lead_start = glued_lead_start(text)
-    if lead_start:
-        return text[:lead_start].strip(), text[lead_start:].strip()
-    return None, text.strip()
-
-
-def glued_lead_start(text: str) -> int | None:
-    """Where the lead begins when the headline runs into it with no break.
-
-    The lead of a news report opens with its subject, a title chain and a
-    name, then the day (国家主席习近平9日在…). If the first sentence has such
-    a subject after other text, that text is the headline.
-    """
-    first_end = min((i for i in (text.find("。"), text.find("\n")) if i != -1), default=len(text))
-    first = text[:first_end]
-    dates = find_dates(first)
-    if not dates:
-        return None
-    grammar = Grammar(load_lexicon())
-    for titled in grammar.titled_names(first):
-        if titled.end == dates[0].start and titled.chain_start > 0:
-            start = titled.chain_start
-            if first[start - 1] in DELIMITERS:
-                return None  # a sentence of its own, not a glued headline
-            # A headline is a few words at least; the lead is most of the sentence.
-            return start if start >= 6 else None
-    return None
-
+# --- building ---------------------------------------------------------------------
 
 def make_article(raw: str, *, article_id: str, title: str | None = None, when: date | None = None,
                  source: str | None = None, path: str | None = None, notes: list[str] | None = None,
                  ) -> Article:
-    """Clean ``raw`` text and build an :class:`Article` (dateline parsed, headline split)."""
+    """Clean ``raw`` text and build an :class:`Article`; its dateline and headline are still in the text
+    unless ``title`` is given (:func:`kg.nlp.article_parts.shape_article` takes them out)."""
     name = path or article_id
     if looks_like_html(raw):
         raw = strip_html(raw)
@@ -172,15 +149,7 @@ def make_article(raw: str, *, article_id: str, title: str | None = None, when: d
         raise ArticleError(f"{name}: empty article")
     if len(raw) > MAX_CHARS:
         raise ArticleError(f"{name}: {len(raw)} characters, over the limit of {MAX_CHARS} for one article")
-    agencies = load_lexicon().agencies
-    dateline = find_dateline(raw, agencies)
-    if dateline is not None:
-        raw = (raw[:dateline.start] + raw[dateline.end:]).strip()
-    headline, body = (title, raw.strip()) if title else split_headline(raw)
-    if not body:
-        raise ArticleError(f"{name}: no article text besides the headline")
-    return Article(id=article_id, text=body, title=headline, date=when, source=source or (
-        dateline.agency if dateline else None), path=path, dateline=dateline, notes=notes or [])
+    return Article(id=article_id, text=raw, title=title, date=when, source=source, path=path, notes=notes or [])
 
 
 # --- readers ---------------------------------------------------------------------
@@ -281,4 +250,4 @@ def iter_articles(inputs: Iterable[str | Path]) -> Iterator[Article]:
             yield read_text_file(path)
 
 
-__all__ = ["Article", "ArticleError", "input_files", "iter_articles", "make_article", "split_headline"]
+__all__ = ["Article", "ArticleError", "Dateline", "input_files", "iter_articles", "make_article"]

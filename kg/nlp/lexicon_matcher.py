@@ -5,8 +5,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.grammar import find_dates
-from kg.lexicon import load_lexicon
+from kg.nlp.grammar import find_dates
+from kg.nlp.lexicon import load_lexicon
 from kg.nlp.records import doc_text, register_extensions
 
 

@@ -16,8 +16,8 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.grammar import NAME_JOINERS, Grammar
-from kg.lexicon import TITLE, load_lexicon
+from kg.nlp.grammar import NAME_JOINERS, Grammar
+from kg.nlp.lexicon import TITLE, load_lexicon
 from kg.nlp.records import (
     Holding,
     PersonMention,

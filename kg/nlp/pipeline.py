@@ -9,10 +9,11 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-# Importing the component modules registers their factories.
-from kg.ner import component  # noqa: F401
 from kg.nlp import lexicon_matcher, persons, relations, spans, tokenizer  # noqa: F401
-from kg.segmenter_model import require_model
+
+# Importing the component modules registers their factories.
+from kg.nlp.ner import component  # noqa: F401
+from kg.nlp.segmenter.model import require_model
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 
@@ -21,7 +22,7 @@ def load_pipeline(config_path: str | Path = CONFIG_PATH, model_dir: str | Path |
     """Assemble and initialize the pipeline described by ``config_path``.
 
     ``model_dir`` is the pkuseg model folder; by default the verified cache
-    (:func:`kg.segmenter_model.require_model`).
+    (:func:`kg.nlp.segmenter.model.require_model`).
     """
     config = spacy.util.load_config(config_path)
     model = Path(model_dir) if model_dir else require_model()

@@ -13,7 +13,7 @@ import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
-from kg.grammar import DateMention, Office
+from kg.nlp.grammar import DateMention, Office
 
 
 @dataclass
@@ -77,7 +77,7 @@ class EventRecord:
 
 EXTENSIONS = {
     "kg_entities": list,     # EntityMention from the NER model
-    "kg_units": list,        # kg.lexicon.Unit matches
+    "kg_units": list,        # kg.nlp.lexicon.Unit matches
     "kg_dates": list,        # DateMention
     "kg_persons": list,      # PersonMention
     "kg_holdings": list,     # Holding

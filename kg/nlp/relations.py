@@ -21,8 +21,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.grammar import DELIMITERS, DateMention
-from kg.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, load_lexicon
+from kg.nlp.grammar import DELIMITERS, DateMention
+from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, load_lexicon
 from kg.nlp.records import EventRecord, PersonMention, doc_text, get_list, register_extensions, sentence_spans
 
 CONJUNCTIONS = "同与和"

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kg.lexicon import COUNTRY, COUNTRY_ABBR, ORG
+from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, ORG
 from kg.nlp.records import get_list, register_extensions
 
 UNIT_LABELS = {COUNTRY: "GPE", COUNTRY_ABBR: "GPE", ORG: "ORG"}

@@ -2,8 +2,8 @@
 
 Registered as ``kg.ChineseTokenizer.v1`` and named in ``config.cfg``. It is
 spaCy's ``ChineseTokenizer`` in every respect but one: at initialize time the
-pkuseg segmenter comes from :func:`kg.segmenter_model.load_pkuseg`, a
-:class:`kg.nlp.pkuseg_fast.FastPkuseg`. It cuts the same words as
+pkuseg segmenter comes from :func:`kg.nlp.segmenter.model.load_pkuseg`, a
+:class:`kg.nlp.segmenter.fast.FastPkuseg`. It cuts the same words as
 spacy-pkuseg at about twice the speed, and loads its model a second faster,
 which every build process and worker pays once.
 """
@@ -20,7 +20,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from kg.nlp.records import remember_text
-from kg.segmenter_model import load_pkuseg
+from kg.nlp.segmenter.model import load_pkuseg
 
 
 class FastPkusegTokenizer(ChineseTokenizer):

@@ -12,45 +12,24 @@ from functools import lru_cache
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.facts import (
-    ARTICLE,
-    ATTENDEE,
-    AUTHOR,
-    COUNTRY_KIND,
-    DESTINATION,
-    EVENT,
-    HOLDS,
-    LOCATION,
-    MENTIONS,
-    MET,
-    ORGANIZATION,
-    PERSON,
-    PLACE,
-    POST,
-    POST_IN,
-    PUBLISHER,
-    SPOUSE,
-    START_DATE,
-    VISITOR,
-    ArticleFacts,
-    DateValue,
-    Node,
-)
+from kg.facts import ArticleFacts, DateValue, Node, NodeKind, Relation
 from kg.rdf.iris import node_iri, statement_iri
 from kg.rdf.quads import QuadDataset, QuadGraph
 from kg.rdf.vocab import KG, ORG, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD
 
 PROPERTIES = {
-    HOLDS: ORG.holds, MET: KG.met, SPOUSE: SDO.spouse, ATTENDEE: SDO.attendee, LOCATION: SDO.location,
-    START_DATE: SDO.startDate, AUTHOR: SDO.author, PUBLISHER: SDO.publisher, MENTIONS: SDO.mentions,
-    VISITOR: KG.visitor, DESTINATION: KG.destination, POST_IN: ORG.postIn,
+    Relation.HOLDS: ORG.holds, Relation.MET: KG.met, Relation.SPOUSE: SDO.spouse,
+    Relation.ATTENDEE: SDO.attendee, Relation.LOCATION: SDO.location, Relation.START_DATE: SDO.startDate,
+    Relation.AUTHOR: SDO.author, Relation.PUBLISHER: SDO.publisher, Relation.MENTIONS: SDO.mentions,
+    Relation.VISITOR: KG.visitor, Relation.DESTINATION: KG.destination, Relation.POST_IN: ORG.postIn,
 }
 CLASSES = {
-    PERSON: SDO.Person, POST: ORG.Post, COUNTRY_KIND: SDO.Country, ORGANIZATION: SDO.Organization,
-    PLACE: SDO.Place, EVENT: SDO.Event, ARTICLE: SDO.NewsArticle,
+    NodeKind.PERSON: SDO.Person, NodeKind.POST: ORG.Post, NodeKind.COUNTRY: SDO.Country,
+    NodeKind.ORGANIZATION: SDO.Organization, NodeKind.PLACE: SDO.Place, NodeKind.EVENT: SDO.Event,
+    NodeKind.ARTICLE: SDO.NewsArticle,
 }
 #: Facts about who said what are not reified (the article itself is their source).
-UNREIFIED = {MENTIONS}
+UNREIFIED = {Relation.MENTIONS}
 
 
 @lru_cache(maxsize=1 << 18)
@@ -68,8 +47,8 @@ def _labels(results: list[ArticleFacts], nodes: list[set[Node]]) -> tuple[dict[N
 
     ``nodes`` holds each result's ``nodes()``, computed once by the caller.
     """
-    seen: dict[tuple[str, str], set[str]] = {}
-    aliases: dict[tuple[str, str], set[str]] = {}
+    seen: dict[tuple[NodeKind, object], set[str]] = {}
+    aliases: dict[tuple[NodeKind, object], set[str]] = {}
     for result, result_nodes in zip(results, nodes, strict=True):
         for node in result_nodes:
             seen.setdefault((node.kind, node.key), set()).add(node.label)
@@ -91,9 +70,9 @@ def describe(graph: Graph | QuadGraph, node: Node, label: str, aliases: set[str]
     """Type, label and aliases of one entity."""
     iri = node_iri(node)
     graph.add((iri, RDF.type, CLASSES[node.kind]))
-    if node.kind == EVENT and node.klass:
+    if node.kind == NodeKind.EVENT and node.klass:
         graph.add((iri, RDF.type, KG[node.klass]))
-    if node.kind != ARTICLE:
+    if node.kind != NodeKind.ARTICLE:
         graph.add((iri, RDFS.label, zh(label)))
         for alias in aliases:
             graph.add((iri, SKOS.altLabel, zh(alias)))

@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 from rdflib import URIRef
 
-from kg.facts import Node
+from kg.facts import Node, NodeKind
 from kg.rdf.vocab import ID
 
-_PATHS = {"Person": "person", "Post": "post", "Country": "country", "Organization": "org",
-          "Place": "place", "Article": "article"}
+_PATHS = {NodeKind.PERSON: "person", NodeKind.POST: "post", NodeKind.COUNTRY: "country",
+          NodeKind.ORGANIZATION: "org", NodeKind.PLACE: "place", NodeKind.ARTICLE: "article"}
 
 
 def _digest(text: str) -> str:
@@ -22,8 +22,8 @@ def _digest(text: str) -> str:
 @lru_cache(maxsize=1 << 16)  # the same entities recur in every article: quote them once
 def node_iri(node: Node) -> URIRef:
     """``id:person/%E4%B9%A0…`` for named things; events get a digest of their key."""
-    if node.kind == "Event":
-        return ID[f"event/{_digest(node.key)}"]
+    if node.kind == NodeKind.EVENT:
+        return ID[f"event/{_digest(str(node.key))}"]
     return ID[f"{_PATHS[node.kind]}/{quote(node.key, safe='')}"]
 
 

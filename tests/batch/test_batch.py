@@ -15,10 +15,10 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from test_cli import one_line_error, run_kg
 
-from kg.batch.build import run_build
-from kg.batch.dedupe import StoryIndex, same_story_pairs, signature
-from kg.batch.progress import Progress
-from kg.batch.runners import BLAS_THREADS, blas_threads_for
+from kg.facts.stories import StoryIndex, same_story_pairs, signature
+from kg.out.batch.build import run_build
+from kg.out.batch.progress import Progress
+from kg.out.batch.runners import BLAS_THREADS, blas_threads_for
 from kg.rdf.vocab import KG
 
 OTHER = "新华社北京3月5日电 国务院总理李强5日在人民大会堂会见来华访问的新西兰总理希普金斯。外交部长王毅参加会见。"
@@ -99,7 +99,7 @@ def test_a_changed_article_replaces_its_facts(tmp_path):
     assert trig(tmp_path / "out") == trig(tmp_path / "scratch")
     graph = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
     assert "胡春华" in graph and "汪洋" not in graph
-    state = list((tmp_path / "out" / ".kg-state" / "facts").glob("*.pickle"))
+    state = list((tmp_path / "out" / ".kg-state" / "facts").glob("*.json"))
     assert len(state) == 1, "the old text's cached facts are dropped"
 
 
@@ -157,7 +157,7 @@ def test_cli_reports_progress_and_writes_a_json_report(tmp_path):
 
 
 def test_one_story_told_twice_has_one_event_per_meeting(tmp_path):
-    from kg.query import open_source, run
+    from kg.rdf.query import open_source, run
 
     run_build([str(ARTICLES)], tmp_path / "out", progress=False)
     rows = list(run(open_source(str(tmp_path / "out" / "graph.ttl")),
@@ -170,7 +170,7 @@ def test_page_written_beside_the_serializations_equals_one_written_in_process(tm
     """The page comes from a forked process; a thread in this one makes the build write it itself."""
     import threading
 
-    from kg.batch import build
+    from kg.out.batch import build
 
     run_build([str(ARTICLES)], tmp_path / "forked")
     assert threading.active_count() == 1, "the build above would not have forked"

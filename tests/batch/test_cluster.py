@@ -15,7 +15,7 @@ from rdflib import Dataset
 from rdflib.compare import isomorphic
 from servers import free_port, wait_for_port
 
-from kg.batch.build import run_build
+from kg.out.batch.build import run_build
 
 BIN = Path(sys.executable).parent
 
@@ -75,7 +75,7 @@ def test_a_dask_cluster_writes_the_same_graph_as_a_local_build(dask_cluster, tmp
 
 
 def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(ARTICLES), "-o", str(tmp_path / "o"),
+    result = subprocess.run([sys.executable, "-m", "kg.out.cli", "build", str(ARTICLES), "-o", str(tmp_path / "o"),
                              "--scheduler", f"tcp://127.0.0.1:{free_port()}", "-q"],
                             capture_output=True, text=True, cwd=ROOT, check=False, timeout=120)
     assert result.returncode == 1 and "Dask scheduler" in result.stderr and "Traceback" not in result.stderr
@@ -118,7 +118,7 @@ def test_endpoint_receives_every_article_graph_through_the_graph_store_protocol(
 
 
 def test_an_unreachable_endpoint_is_a_one_line_error(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(ARTICLES), "-o", str(tmp_path / "o"),
+    result = subprocess.run([sys.executable, "-m", "kg.out.cli", "build", str(ARTICLES), "-o", str(tmp_path / "o"),
                              "--endpoint", f"http://127.0.0.1:{free_port()}/store", "-q"],
                             capture_output=True, text=True, cwd=ROOT, check=False, timeout=120)
     assert result.returncode == 1 and "cannot reach" in result.stderr and "Traceback" not in result.stderr

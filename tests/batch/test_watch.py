@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLES, ROOT, SAMPLES
 
-from kg.batch.build import run_build
+from kg.out.batch.build import run_build
 
 TIMEOUT = 240  # the first round loads the models
 
@@ -48,7 +48,7 @@ def test_watch_rebuilds_on_new_changed_and_bad_inputs_then_stops(tmp_path):
     first, second = (ARTICLES / f"{name}.txt" for name in SAMPLES)
     shutil.copy(first, inbox)
     watcher = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "build", str(inbox), "-o", str(out), "--watch", "--interval", "0.2",
+        [sys.executable, "-m", "kg.out.cli", "build", str(inbox), "-o", str(out), "--watch", "--interval", "0.2",
          "-q", "--report", str(report)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -1,4 +1,4 @@
-"""Reading articles: formats, datelines, headlines, bad input."""
+"""Reading articles: formats, metadata, bad input (datelines and headlines: tests/nlp/test_article_parts.py)."""
 
 from __future__ import annotations
 
@@ -6,41 +6,9 @@ import json
 
 import pytest
 
-from kg.io.articles import ArticleError, iter_articles, make_article, split_headline
-from kg.io.dateline import find_dateline
+from kg.io.articles import ArticleError, iter_articles
 
 LEAD = "国务院总理李强28日在人民大会堂会见新加坡总理黄循财。李强表示，中方愿同新方深化合作。"
-
-
-def test_dateline_at_end_gives_agency_place_date_reporters():
-    line = find_dateline("……等参加。（新华社北京11月9日电记者李忠发、许可）", {"新华社"})
-    assert (line.agency, line.place, line.month, line.day) == ("新华社", "北京", 11, 9)
-    assert line.reporters == ["李忠发", "许可"]
-
-
-def test_dateline_at_start_with_reporters_in_brackets():
-    line = find_dateline("新华社华盛顿3月5日电（记者张三 李四）美国总统……", {"新华社"})
-    assert (line.place, line.month, line.day, line.reporters) == ("华盛顿", 3, 5, ["张三", "李四"])
-
-
-def test_dateline_is_removed_from_body_and_gives_month():
-    article = make_article(LEAD + "（新华社北京3月28日电记者王明）", article_id="x")
-    assert "新华社" not in article.text and article.month == 3 and article.dateline.reporters == ["王明"]
-
-
-def test_headline_before_blank_line():
-    headline, body = split_headline("李强会见黄循财\n\n" + LEAD)
-    assert headline == "李强会见黄循财" and body == LEAD
-
-
-def test_headline_glued_to_lead_is_split_at_the_subject():
-    headline, body = split_headline("李强会见新加坡总理黄循财强调深化合作" + LEAD)
-    assert headline == "李强会见新加坡总理黄循财强调深化合作"
-    assert body.startswith("国务院总理李强28日")
-
-
-def test_no_headline_when_text_starts_with_lead():
-    assert split_headline(LEAD)[0] is None
 
 
 def test_jsonl_fields(tmp_path):
@@ -62,7 +30,7 @@ def test_html_is_reduced_to_text(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(f"<html><body><p>{LEAD}</p><script>alert(1)</script></body></html>", encoding="utf-8")
     (article,) = iter_articles([path])
-    assert article.text == LEAD
+    assert article.text.strip() == LEAD and "<" not in article.text
 
 
 @pytest.mark.parametrize("content, reason", [

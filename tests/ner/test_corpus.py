@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from spacy.vocab import Vocab
 
-from kg.lexicon import load_lexicon
-from kg.ner.chars import char_doc, copy_features, position_tag
-from kg.ner.corpus import AlignmentReport, CorpusError, bio_spans, convert, main, read_bio
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.ner.chars import char_doc, copy_features, position_tag
+from kg.nlp.ner.train.corpus import AlignmentReport, CorpusError, bio_spans, convert, main, read_bio
 
 
 def test_bio_spans_close_on_o_b_and_label_change():
@@ -68,7 +68,7 @@ def test_convert_command_fails_cleanly_without_corpus(tmp_path, capsys):
 
 
 def test_lexicon_features_mark_units_and_surnames():
-    from kg.ner.chars import lexicon_features
+    from kg.nlp.ner.chars import lexicon_features
 
     values = lexicon_features("美国总统王明说", load_lexicon())
     assert values[0] == "Lex=CountryB" and values[1] == "Lex=CountryI"
@@ -78,7 +78,7 @@ def test_lexicon_features_mark_units_and_surnames():
 
 
 def test_gazetteer_marks_places_the_hand_lexicons_lack():
-    from kg.ner.chars import lexicon_features
+    from kg.nlp.ner.chars import lexicon_features
 
     text = "马拉维总统在廊坊会见美国客人，廊"
     values = lexicon_features(text, load_lexicon())
@@ -142,7 +142,7 @@ def test_swapped_names_go_to_train_only_and_keep_their_spans(tmp_path):
 def test_made_up_names_come_from_the_corpus_own_parts():
     import random
 
-    from kg.ner.name_swap import NamePool
+    from kg.nlp.ner.train.name_swap import NamePool
 
     pool = NamePool.from_names(["王小明", "李华", "欧阳春", "克林顿", "帕巴拉·格列朗"], ["王", "李", "欧阳"])
     rng = random.Random(3)

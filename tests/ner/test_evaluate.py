@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.ner.evaluate import main, prf, score
+from kg.nlp.ner.train.evaluate import main, prf, score
 
 
 def test_exact_span_scores_per_label_and_overall():

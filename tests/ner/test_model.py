@@ -12,8 +12,8 @@ import pytest
 from conftest import relation_pairs
 from thinc.api import NumpyOps
 
-from kg.lexicon import load_lexicon
-from kg.ner.component import MODEL_DIR, CharNer, load_ner_model
+from kg.nlp.lexicon import load_lexicon
+from kg.nlp.ner.component import MODEL_DIR, CharNer, load_ner_model
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def test_model_is_shipped_with_its_source_named():
 
 
 def test_model_multiplies_matrices_with_numpy_not_blis():
-    """The config's before_creation callback (kg/ner/ops.py) builds the layers on numpy's BLAS.
+    """The config's before_creation callback (kg/nlp/ner/ops.py) builds the layers on numpy's BLAS.
 
     spaCy builds the parser's small output layer on the default CPU ops itself,
     so only the encoder and the parser's input layer are checked.
@@ -74,7 +74,7 @@ def test_untitled_guest_becomes_a_graph_person_who_met_the_host(extract_text):
 
 
 def test_long_text_is_read_in_sentence_pieces_with_offsets_kept(nlp, ner):
-    from kg.ner.component import CHUNK_CHARS, _chunks
+    from kg.nlp.ner.component import CHUNK_CHARS, _chunks
 
     sentence = "孙丽萍表示，学校将继续加大对贫困学生的资助力度。"
     text = sentence * (3 * CHUNK_CHARS // len(sentence) + 1)
@@ -88,9 +88,9 @@ def test_long_text_is_read_in_sentence_pieces_with_offsets_kept(nlp, ner):
 
 
 def test_build_without_the_model_is_a_one_line_error(tmp_path, monkeypatch, capsys):
-    from kg.cli import main
-    from kg.ner import component
+    from kg.nlp.ner import component
     from kg.nlp.pipeline import shared_pipeline
+    from kg.out.cli import main
 
     article = tmp_path / "a.txt"
     article.write_text("国家主席习近平会见了吴德明。", encoding="utf-8")
@@ -106,7 +106,7 @@ def test_build_without_the_model_is_a_one_line_error(tmp_path, monkeypatch, caps
 
 
 def test_cue_scope_reads_only_sentences_with_a_relation_cue(nlp):
-    from kg.ner.component import _chunks, cue_matcher
+    from kg.nlp.ner.component import _chunks, cue_matcher
 
     text = "孙丽萍表示，学校将继续加大资助力度。国家主席习近平会见了来华访问的吴德明。天气很好。刘建华夫人陈静陪同。"
     doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
@@ -120,7 +120,7 @@ def test_cue_scope_reads_only_sentences_with_a_relation_cue(nlp):
 
 
 def test_a_list_of_names_without_separators_becomes_one_person_each(nlp):
-    """The pipeline's component splits a glued 名单 into names (kg.ner.name_lists).
+    """The pipeline's component splits a glued 名单 into names (kg.nlp.ner.name_lists).
 
     The model alone reads 马志远林 as one person and misses 高明 and 宋涛.
     """

@@ -1,4 +1,4 @@
-"""Name counts (kg.ner.name_parts) and the splitting of glued name lists (kg.ner.name_lists)."""
+"""Name counts (kg.nlp.ner.name_parts) and the splitting of glued name lists (kg.nlp.ner.name_lists)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from kg.ner.component import ModelMissingError, load_name_pool
-from kg.ner.name_lists import best_names, split_name_lists
-from kg.ner.name_parts import NamePool
+from kg.nlp.ner.component import ModelMissingError, load_name_pool
+from kg.nlp.ner.name_lists import best_names, split_name_lists
+from kg.nlp.ner.name_parts import NamePool
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.grammar import Grammar, find_dates
+from kg.nlp.grammar import Grammar, find_dates
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ import pytest
 from conftest import ARTICLES, SHARED
 from spacy.lang.zh import ChineseTokenizer, try_pkuseg_import
 
-from kg.nlp.pkuseg_fast import FastPkuseg
+from kg.nlp.segmenter.fast import FastPkuseg
+from kg.nlp.segmenter.model import FAST_FEATURES, require_model
 from kg.nlp.tokenizer import FastPkusegTokenizer
-from kg.segmenter_model import FAST_FEATURES, require_model
 
 MSRA_TRAIN = SHARED / "corpora" / "msra-ner" / "train.bio"
 ODD_TEXTS = [

@@ -83,7 +83,7 @@ def test_same_input_gives_same_bytes_across_processes(tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / f"run{seed}"
         env = dict(os.environ, PYTHONHASHSEED=seed)
-        subprocess.run([sys.executable, "-m", "kg.cli", "build", str(ARTICLES), "-o", str(out)],
+        subprocess.run([sys.executable, "-m", "kg.out.cli", "build", str(ARTICLES), "-o", str(out)],
                        check=True, env=env, capture_output=True)
         outputs.append(out)
     for name in ("graph.ttl", "graph.trig", "graph.html"):
@@ -99,7 +99,7 @@ def test_dates_are_typed(built):
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_export_round_trips(built, tmp_path, fmt):
-    from kg.cli import main
+    from kg.out.cli import main
 
     target = tmp_path / f"graph{FORMATS[fmt][1]}"
     assert main(["export", str(built["all"] / "graph.trig"), "--format", fmt, "-o", str(target)]) == 0

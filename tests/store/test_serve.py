@@ -17,7 +17,7 @@ from servers import free_port
 
 def start(source, port: int, page_port: int) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", str(source), "--port", str(port), "--page-port", str(page_port)],
+        [sys.executable, "-m", "kg.out.cli", "serve", str(source), "--port", str(port), "--page-port", str(page_port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     line = process.stdout.readline()  # the ready line, printed once the endpoint answers
     if "SPARQL endpoint" not in line:
@@ -89,7 +89,7 @@ def test_a_busy_port_is_a_one_line_error(built):
         busy.listen()
         port = busy.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "kg.cli", "serve", str(built["store"]), "--port", str(port),
+            [sys.executable, "-m", "kg.out.cli", "serve", str(built["store"]), "--port", str(port),
              "--page-port", str(free_port())],
             check=False, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -101,7 +101,7 @@ def test_serve_leaves_no_temporary_store(built, tmp_path):
     env_tmp = tmp_path / "tmp"
     env_tmp.mkdir()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", str(built["all"] / "graph.trig"), "--port", str(port),
+        [sys.executable, "-m", "kg.out.cli", "serve", str(built["all"] / "graph.trig"), "--port", str(port),
          "--page-port", str(page_port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(env_tmp)})
     assert "SPARQL endpoint" in process.stdout.readline()

@@ -8,8 +8,8 @@ import pytest
 from conftest import ROOT, SAMPLES
 from test_cli import one_line_error, run_kg
 
-from kg.query import format_result, open_source, run
 from kg.rdf.files import GraphFileError, load_dataset
+from kg.rdf.query import format_result, open_source, run
 from kg.rdf.store import is_store, open_store, write_store
 
 QUERIES = sorted((ROOT / "schemas" / "queries").glob("*.rq"))

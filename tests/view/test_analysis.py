@@ -9,12 +9,12 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from test_cli import one_line_error, run_kg
 
-from kg.network import centrality, entity_network, neighbourhood
+from kg.out.network import centrality, entity_network, neighbourhood
+from kg.out.stats import graph_stats
 from kg.rdf.build import union_graph
 from kg.rdf.files import load_dataset
+from kg.rdf.validate import validate
 from kg.rdf.vocab import KG, SDO
-from kg.stats import graph_stats
-from kg.validate import validate
 
 
 def sample_network(built):
@@ -22,8 +22,8 @@ def sample_network(built):
 
 
 def test_the_build_page_from_the_triple_index_equals_the_page_from_rdflib(built):
+    from kg.out.view.page import render_page
     from kg.rdf.quads import QuadDataset
-    from kg.view.page import render_page
 
     dataset = load_dataset(built["all"] / "graph.trig")
     quads = QuadDataset()
@@ -107,7 +107,7 @@ def test_broken_graph_violations_are_printed(built, tmp_path):
 
 
 def test_a_large_graph_page_draws_the_most_connected_entities(built):
-    from kg.view.page import render_page
+    from kg.out.view.page import render_page
 
     graph = union_graph(load_dataset(built["all"] / "graph.trig"))
     page = render_page(graph, "big", max_nodes=10)

@@ -10,9 +10,9 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from kg.out.view.page import render_page
 from kg.rdf.files import load_dataset
 from kg.rdf.vocab import SDO
-from kg.view.page import render_page
 
 EVIL = '<img src=x onerror="window.kgXss=1">'
 VIEW_COUNT = """
@@ -135,7 +135,7 @@ def test_browser_shows_html_label_as_text(browser, tmp_path):
 
 
 def test_node_colours_follow_the_legend(built):
-    from kg.view.page import NODE_TYPES, build_network
+    from kg.out.view.page import NODE_TYPES, build_network
 
     net = build_network(load_dataset(built["all"] / "graph.ttl"))
     legend_colours = {c for _, c in NODE_TYPES.values()}

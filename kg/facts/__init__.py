@@ -1,0 +1,145 @@
+"""Facts: the plain typed records between the language side and the RDF side.
+
+Nothing here knows spaCy or RDF. The language side (:mod:`kg.nlp.doc_facts`)
+makes :class:`ArticleFacts` from an annotated article; the RDF side
+(:mod:`kg.rdf.build`) turns them into triples; the build state stores them
+as JSON (:mod:`kg.facts.json_form`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from kg.io.articles import Article
+
+
+class NodeKind(StrEnum):
+    """What an entity is; the RDF layer maps each kind to a class."""
+
+    PERSON = "Person"
+    POST = "Post"
+    COUNTRY = "Country"
+    ORGANIZATION = "Organization"
+    PLACE = "Place"
+    EVENT = "Event"
+    ARTICLE = "Article"
+
+
+class Relation(StrEnum):
+    """What a fact says; the RDF layer maps each relation to a property."""
+
+    HOLDS = "holds"
+    MET = "met"
+    SPOUSE = "spouse"
+    ATTENDEE = "attendee"
+    LOCATION = "location"
+    START_DATE = "startDate"
+    AUTHOR = "author"
+    PUBLISHER = "publisher"
+    MENTIONS = "mentions"
+    VISITOR = "visitor"
+    DESTINATION = "destination"
+    POST_IN = "postIn"
+
+
+@dataclass(frozen=True)
+class EventKey:
+    """An event's identity: its class, its principals' person keys (sorted) and its ISO date ("" undated)."""
+
+    klass: str
+    principals: tuple[str, ...]
+    date: str = ""
+
+    def __str__(self) -> str:
+        return "|".join([self.klass, *self.principals, self.date])
+
+    def undated(self) -> EventKey:
+        """The same event with no date: what an edition that does not date it would call it."""
+        return replace(self, date="")
+
+
+@dataclass(frozen=True)
+class Node:
+    """An entity: ``kind`` and ``key`` make its identity; ``label`` is how it reads."""
+
+    kind: NodeKind
+    key: str | EventKey
+    label: str
+    klass: str | None = None  # a finer class for events (Talks, WelcomeCeremony, ...)
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A calendar day, the year possibly unknown (then an ``xsd:gMonthDay``)."""
+
+    year: int | None
+    month: int
+    day: int
+
+    def iso(self) -> str:
+        if self.year:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return f"--{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """``subject relation object``, said by ``evidence`` (a sentence) in ``article_id``."""
+
+    subject: Node
+    relation: Relation
+    object: Node | DateValue
+    article_id: str
+    evidence: str | None = None
+
+
+@dataclass
+class ArticleFacts:
+    """Everything kg learned from one article."""
+
+    article: Article
+    node: Node
+    facts: list[Fact] = field(default_factory=list)
+    aliases: dict[Node, set[str]] = field(default_factory=dict)
+    #: MinHash signature of the article text (kg.facts.stories), for near-duplicate detection
+    minhash: list[int] | None = None
+
+    def add(self, subject: Node, relation: Relation, obj: Node | DateValue, evidence: str | None) -> None:
+        fact = Fact(subject, relation, obj, self.article.id, evidence)
+        if fact not in self.facts:
+            self.facts.append(fact)
+
+    def alias(self, node: Node, surface: str) -> None:
+        if surface and surface != node.label:
+            self.aliases.setdefault(node, set()).add(surface)
+
+    def nodes(self) -> set[Node]:
+        out = {self.node}
+        for fact in self.facts:
+            out.add(fact.subject)
+            if isinstance(fact.object, Node):
+                out.add(fact.object)
+        return out
+
+
+def person_key(name: str) -> str:
+    """Identity of a person: the bare name; a foreign full name keys on its last part (唐纳德·特朗普 -> 特朗普)."""
+    for joiner in "·•‧・":
+        if joiner in name:
+            return name.split(joiner)[-1]
+    return name
+
+
+def person_node(name: str) -> Node:
+    key = person_key(name)
+    return Node(NodeKind.PERSON, key, key)
+
+
+def article_node(article: Article) -> Node:
+    """The node of the article itself."""
+    return Node(NodeKind.ARTICLE, article.id, article.title or article.id)
+
+
+__all__ = ["ArticleFacts", "DateValue", "EventKey", "Fact", "Node", "NodeKind", "Relation",
+           "article_node", "person_key", "person_node"]

@@ -1,0 +1,123 @@
+"""From an annotated ``Doc`` to :class:`kg.facts.ArticleFacts`: the adapter at the seam.
+
+The components leave their records on the Doc (:mod:`kg.nlp.records`); this
+module reads them once and states the facts: persons mentioned, posts held,
+spouses, events with their attendees, place and date, countries mentioned,
+and the article's publisher and authors from its dateline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.facts import (
+    ArticleFacts,
+    DateValue,
+    EventKey,
+    Node,
+    NodeKind,
+    Relation,
+    article_node,
+    person_key,
+    person_node,
+)
+from kg.io.articles import Article
+from kg.nlp.grammar import DateMention
+from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, Lexicon, load_lexicon
+from kg.nlp.pipeline import shared_pipeline
+from kg.nlp.records import EventRecord, doc_text, get_list, sentence_of, sentence_spans
+
+
+def resolve_date(mention: DateMention | None, article: Article) -> DateValue | None:
+    """A date mention with the year and month the article gives (9日 + 11月9日电 -> --11-09)."""
+    if mention is None:
+        return None
+    month = mention.month or article.month
+    if month is None:
+        return None
+    year = mention.year or article.year
+    return DateValue(year, month, mention.day)
+
+
+def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -> ArticleFacts:
+    """Turn the annotations on ``doc`` (made from ``article.text``) into facts."""
+    lexicon = lexicon or load_lexicon()
+    text = doc_text(doc)
+    art = article_node(article)
+    result = ArticleFacts(article, art)
+
+    def sentence(span: tuple[int, int]) -> str:
+        return text[span[0]:span[1]].strip()
+
+    sentences = sentence_spans(doc)
+
+    for mention in get_list(doc, "kg_persons"):
+        person = person_node(mention.name)
+        result.add(art, Relation.MENTIONS, person, sentence(sentence_of(sentences, mention.start)))
+        result.alias(person, mention.name)
+        if mention.offices:
+            result.alias(person, mention.offices[-1].text + mention.name)
+
+    for holding in get_list(doc, "kg_holdings"):
+        office = holding.office
+        post = Node(NodeKind.POST, office.text, office.text)
+        evidence = sentence(holding.evidence)
+        result.add(person_node(holding.person), Relation.HOLDS, post, evidence)
+        if office.bodies:
+            body = "".join(office.bodies)
+            result.add(post, Relation.POST_IN, Node(NodeKind.ORGANIZATION, body, body), evidence)
+        elif office.countries:
+            country = office.countries[-1]
+            result.add(post, Relation.POST_IN, Node(NodeKind.COUNTRY, country, country), evidence)
+
+    for pair in get_list(doc, "kg_spouses"):
+        result.add(person_node(pair.a), Relation.SPOUSE, person_node(pair.b), sentence(pair.evidence))
+
+    for event in get_list(doc, "kg_events"):
+        _event_facts(result, event, article, sentence)
+
+    for unit in get_list(doc, "kg_units"):
+        if unit.kind in (COUNTRY, COUNTRY_ABBR):
+            name = lexicon.country_name(unit.text)
+            if name:
+                country = Node(NodeKind.COUNTRY, name, name)
+                result.add(art, Relation.MENTIONS, country, sentence(sentence_of(sentences, unit.start)))
+                result.alias(country, unit.text)
+
+    if article.dateline:
+        line = article.dateline
+        result.add(art, Relation.PUBLISHER, Node(NodeKind.ORGANIZATION, line.agency, line.agency), None)
+        for reporter in line.reporters:
+            result.add(art, Relation.AUTHOR, person_node(reporter), None)
+    return result
+
+
+def _event_facts(result: ArticleFacts, event: EventRecord, article: Article,
+                 sentence: Callable[[tuple[int, int]], str]) -> None:
+    when = resolve_date(event.date, article)
+    key = EventKey(event.klass, tuple(sorted(person_key(p) for p in event.principals)), when.iso() if when else "")
+    node = Node(NodeKind.EVENT, key, event.label, event.klass)
+    evidence = sentence(event.evidence)
+    for name, where in event.attendees.items():
+        result.add(node, Relation.ATTENDEE, person_node(name), sentence(where))
+    for a, b in event.met:
+        result.add(person_node(a), Relation.MET, person_node(b), evidence)
+    if event.place:
+        result.add(node, Relation.LOCATION, Node(NodeKind.PLACE, event.place, event.place), evidence)
+    if when:
+        result.add(node, Relation.START_DATE, when, evidence)
+    if event.visitor:
+        result.add(node, Relation.VISITOR, person_node(event.visitor), evidence)
+    if event.destination:
+        result.add(node, Relation.DESTINATION, Node(NodeKind.COUNTRY, event.destination, event.destination), evidence)
+
+
+def extract(articles: Iterable[Article], nlp: Language | None = None) -> list[ArticleFacts]:
+    """Run the pipeline over ``articles`` and collect their facts."""
+    nlp = nlp or shared_pipeline()
+    articles = list(articles)
+    docs = nlp.pipe(a.text for a in articles)  # the tokenizer keeps each text on its Doc (remember_text)
+    return [facts_from_doc(article, doc) for article, doc in zip(articles, docs)]

@@ -1,0 +1,302 @@
+"""Character-level grammar of Chinese news: title chains, names, places, dates.
+
+Pure functions over a string and a :class:`~kg.nlp.lexicon.Lexicon`. Both the
+reader (to find where a glued headline ends) and the spaCy components (to
+find persons and offices) use them; they know no article and no person.
+
+A *title chain* is what Chinese news puts before a name::
+
+    中共中央政治局委员、中央书记处书记、国务委员郭声琨
+    └── office ──────┘ └── office ──┘ └office┘└name┘
+
+An office is a run of bodies or countries (中共中央政治局, 美国) followed by
+a title (委员, 总统); a standalone title (国务委员, 国家主席) needs no body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kg.nlp.lexicon import COUNTRY, ORG, TITLE, Lexicon, Unit
+
+DELIMITERS = set("，。、；：！？,.;:!?（）()“”‘’「」『』《》【】[]<>—…\"' \t\r\n\u3000")
+NAME_JOINERS = set("·•‧・")
+MAX_FOREIGN_NAME = 10
+CHAIN_JOINERS = "、兼"  # 中共中央政治局委员、国务委员兼外交部长王毅
+MAX_QUALIFIER_UNITS = 8
+
+
+def is_han(char: str) -> bool:
+    """True for a CJK unified ideograph."""
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+@dataclass
+class Office:
+    """One office in a title chain: ``text[start:end]``, with its title and bodies."""
+
+    start: int
+    end: int
+    text: str
+    title: str
+    qualified: bool  # a body or country stands before the title
+    countries: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
+
+    @property
+    def is_post(self) -> bool:
+        """Whether the office names a post on its own (国务院副总理 yes, bare 总统 no)."""
+        return self.qualified
+
+
+@dataclass
+class TitledName:
+    """A name found after a title chain, with the offices of the chain."""
+
+    start: int
+    end: int
+    name: str
+    offices: list[Office]
+    foreign: bool
+
+    @property
+    def chain_start(self) -> int:
+        return min((o.start for o in self.offices), default=self.start)
+
+
+class Grammar:
+    """The title/name grammar bound to one lexicon."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lex = lexicon
+
+    # --- names --------------------------------------------------------------------
+
+    def _blocks_name(self, text: str, pos: int) -> bool:
+        """A name cannot go on at ``pos``: end of text, a delimiter, a digit, a stop word or a unit."""
+        if pos >= len(text):
+            return True
+        char = text[pos]
+        if char in DELIMITERS or char.isdigit() or not (is_han(char) or char in NAME_JOINERS):
+            return True
+        if self.lex.starts_with(text, pos, self.lex.name_stops):
+            return True
+        unit = self.lex.match_at(text, pos)
+        return unit is not None and unit.kind in (TITLE, ORG, COUNTRY) and len(unit.text) >= 2
+
+    def valid_name(self, name: str) -> bool:
+        """Reject words that sit where names sit but are not names."""
+        if len(name) < 2 or name in self.lex.not_names:
+            return False
+        unit = self.lex.match_at(name, 0)
+        if unit is not None and unit.text == name:
+            return False
+        if name.endswith(("国", "方", "们")):
+            return False
+        return all(is_han(c) or c in NAME_JOINERS for c in name)
+
+    def read_name(self, text: str, pos: int, foreign: bool = False) -> int | None:
+        """End of the name starting at ``pos``, or None when no name starts there.
+
+        Chinese names are a surname (欧阳, 汪) and one or two more characters;
+        the third character is kept unless a stop word (出席, 等, 在) or a
+        delimiter starts there. Foreign names run to the next stop word.
+        """
+        if self._blocks_name(text, pos):
+            return None
+        surname = None if foreign else self.lex.starts_with(text, pos, self.lex.surnames)
+        if surname:
+            first = pos + len(surname)
+            if self._blocks_name(text, first):
+                return None
+            end = first + 1 if self._blocks_name(text, first + 1) else first + 2
+            if not self._blocks_name(text, end):
+                return None  # 海湖庄|园: the name would stop inside a longer word
+            name = text[pos:end]
+            return end if self.valid_name(name) else None
+        end = pos
+        while end < len(text) and end - pos < MAX_FOREIGN_NAME and not (
+            end > pos and self._blocks_name(text, end)
+        ):
+            if not (is_han(text[end]) or text[end] in NAME_JOINERS):
+                break
+            end += 1
+        if not foreign and end - pos > 3:
+            return None  # not a Chinese name, and nothing says it is foreign
+        return end if self.valid_name(text[pos:end]) else None
+
+    def read_name_before(self, text: str, end: int, known: set[str] | None = None) -> int | None:
+        """Start of a name that ends at ``end`` (before an honorific: 特朗普总统).
+
+        A name known from elsewhere in the document wins; otherwise the name
+        must be bounded on its left by a delimiter, an opener (同, 会见) or the
+        start of the text.
+        """
+        if known:
+            for name in sorted(known, key=len, reverse=True):
+                if end - len(name) >= 0 and text.startswith(name, end - len(name)):
+                    return end - len(name)
+        for length in range(2, 7):
+            start = end - length
+            if start < 0:
+                break
+            candidate = text[start:end]
+            if not all(is_han(c) or c in NAME_JOINERS for c in candidate):
+                break
+            if any(self.lex.match_at(text, i) and self.lex.match_at(text, i).kind in (ORG, COUNTRY, TITLE)  # type: ignore[union-attr]
+                   for i in range(start, end)):
+                break
+            left_ok = start == 0 or text[start - 1] in DELIMITERS or self.lex.ends_with(
+                text, start, self.lex.name_openers)
+            if left_ok and self.valid_name(candidate) and not self.lex.starts_with(
+                    candidate, 0, self.lex.name_stops):
+                return start
+        return None
+
+    # --- offices ------------------------------------------------------------------
+
+    def office_before(self, text: str, title: Unit, token_spans: dict[int, list[tuple[int, int]]] | None = None,
+                      ) -> Office:
+        """The office ending with ``title``: the title and the bodies or countries right before it."""
+        start = title.start
+        countries: list[str] = []
+        bodies: list[str] = []
+        taken = 0
+        while taken < MAX_QUALIFIER_UNITS and start > 0:
+            unit = self.lex.match_ending_at(text, start, (ORG, COUNTRY))
+            if unit is None:
+                unit = self._org_token_ending_at(text, start, token_spans)
+            if unit is None and taken and token_spans:
+                unit = self._sandwiched_word(text, start, token_spans)
+            if unit is None:
+                break
+            if unit.kind == COUNTRY:
+                countries.insert(0, self.lex.country_name(unit.text) or unit.text)
+            else:
+                bodies.insert(0, unit.text)
+            start = unit.start
+            taken += 1
+        # A chain must not start with a word that only joins bodies (财经 in 中央财经领导小组 is fine).
+        return Office(start, title.end, text[start:title.end], title.text,
+                      qualified=start < title.start or self.lex.titles.get(title.text, False),
+                      countries=countries, bodies=bodies)
+
+    def _org_token_ending_at(self, text: str, end: int, token_spans) -> Unit | None:
+        if not token_spans:
+            return None
+        for t_start, t_end in token_spans.get(end, ()):
+            if t_end - t_start >= 2:
+                word = text[t_start:t_end]
+                if all(is_han(c) for c in word) and self.lex.is_org_word(word):
+                    return Unit(t_start, t_end, ORG, word)
+        return None
+
+    def _sandwiched_word(self, text: str, end: int, token_spans) -> Unit | None:
+        """A word between two bodies (财经 in 中央|财经|领导小组) belongs to the body."""
+        for t_start, t_end in token_spans.get(end, ()):
+            word = text[t_start:t_end]
+            if (len(word) >= 2 and all(is_han(c) for c in word)
+                    and self.lex.match_ending_at(text, t_start, (ORG, COUNTRY))):
+                return Unit(t_start, t_end, ORG, word)
+        return None
+
+    def titled_names(self, text: str, token_spans: list[tuple[int, int]] | None = None,
+                     units: list[Unit] | None = None) -> list[TitledName]:
+        """Every name that follows a title chain in ``text``, with the chain's offices.
+
+        ``token_spans`` (the segmenter's words) let bodies the lexicons lack be
+        recognised by their ending; ``units`` is a scan of ``text`` made before.
+        """
+        found: list[TitledName] = []
+        units = [u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE]
+        # The segmenter's words by where they end (words never overlap), only for a text with a title.
+        token_spans = {span[1]: (span,) for span in token_spans} if token_spans and units else None  # type: ignore[assignment]
+        for title in units:
+            office = self.office_before(text, title, token_spans)
+            offices = [office]
+            # Walk back over 、-separated offices of the same chain.
+            cursor = office.start
+            while cursor > 0 and text[cursor - 1] in CHAIN_JOINERS:
+                prev_title = self.lex.match_ending_at(text, cursor - 1, (TITLE,))
+                if prev_title is None:
+                    break
+                prev = self.office_before(text, prev_title, token_spans)
+                offices.insert(0, prev)
+                cursor = prev.start
+            foreign = any(c != "中国" for o in offices for c in o.countries)
+            end = self.read_name(text, title.end, foreign=foreign)
+            if end is None and not foreign and office.start < office.end - len(office.title):
+                # A body before the title but no known surname: a short name of another script.
+                end = self.read_name(text, title.end, foreign=True) if self._looks_foreign(text, title.end) else None
+                if end is not None and end - title.end > 3:
+                    end = None
+            if end is None:
+                continue
+            found.append(TitledName(title.end, end, text[title.end:end], offices, foreign))
+        return found
+
+    def _looks_foreign(self, text: str, pos: int) -> bool:
+        return self.lex.starts_with(text, pos, self.lex.surnames) is None
+
+    def honorific_names(self, text: str, known: set[str], units: list[Unit] | None = None,
+                        ) -> list[tuple[int, int, Unit]]:
+        """Names right before a title that no name follows (习近平主席, 特朗普总统)."""
+        found = []
+        for title in (u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE):
+            start = self.read_name_before(text, title.start, known)
+            if start is None:
+                continue
+            name = text[start:title.start]
+            if name in known or self.valid_name(name):
+                found.append((start, title.start, title))
+        return found
+
+
+DATE_RE = re.compile(
+    r"(?:(?P<year>\d{4}|[〇零一二三四五六七八九]{4})年)?"
+    r"(?:(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})月)?"
+    r"(?P<day>\d{1,2}|[一二三四五六七八九十]{1,3})日"
+)
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+_CN_DIGITS["零"] = 0
+
+
+def chinese_number(text: str) -> int:
+    """``"11"``, ``"十一"``, ``"二〇一七"`` -> int."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    value = 0
+    for char in text:
+        value = value * 10 + _CN_DIGITS[char]
+    return value
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date in the text; year and month may be unknown."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int | None
+    day: int
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every 2017年11月9日 / 11月9日 / 9日 in ``text``."""
+    out = []
+    for match in DATE_RE.finditer(text):
+        try:
+            year = chinese_number(match["year"]) if match["year"] else None
+            month = chinese_number(match["month"]) if match["month"] else None
+            day = chinese_number(match["day"])
+        except KeyError:
+            continue
+        if not 1 <= day <= 31 or (month is not None and not 1 <= month <= 12):
+            continue
+        out.append(DateMention(match.start(), match.end(), year, month, day))
+    return out

@@ -1,0 +1,188 @@
+"""``kg_char_ner``: the trained MSRA model as a component of the kg pipeline.
+
+It sits in ``kg/nlp/config.cfg`` under the name ``ner``, after the
+sentencizer and before the lexicon and person finder. It reads the pkuseg
+words of the Doc, runs the character model (:mod:`kg.nlp.ner.chars`) and writes
+``doc._.kg_entities``: character-offset ``EntityMention`` records (PER, LOC,
+ORG). Runs of persons glued together without separators (名单) are split
+again into names (:mod:`kg.nlp.ner.name_lists`) with the name counts saved
+beside the model (``name_parts.json``). The Doc's own tokens are left as
+they are; ``kg_entity_spans`` splits them later where an entity ends
+inside a word.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+import numpy
+import spacy
+from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import kg.nlp.ner.ops  # noqa: F401  (registers the kg.openblas_ops.v1 callback the model's config names)
+from kg.nlp.lexicon import Lexicon, load_lexicon
+from kg.nlp.ner.chars import char_doc
+from kg.nlp.ner.name_lists import split_name_lists
+from kg.nlp.ner.name_parts import NamePool
+from kg.nlp.records import EntityMention, doc_text, register_extensions
+
+MODEL_DIR = Path(__file__).with_name("model")
+NAME_PARTS = "name_parts.json"  # beside the model: what its training names are made of
+CHUNK_CHARS = 2000  # characters the model reads at once, about one news article
+#: ``all`` sentences, or only those with a relation ``cues`` word: the persons the model finds elsewhere
+#: take part in no relation, and reading 5% of the text instead of all of it keeps builds fast
+SCOPES = ("cues", "all")
+
+
+class ModelMissingError(RuntimeError):
+    """The trained NER model folder, or a file in it, is absent or unreadable; ``make train`` makes it."""
+
+
+def load_ner_model(path: str | Path | None = None) -> Language:
+    """The trained character-level pipeline (tok2vec + ner) at ``path``."""
+    folder = Path(path) if path else MODEL_DIR
+    if not (folder / "config.cfg").is_file():
+        raise ModelMissingError(f"no NER model in {folder}: run `make train`")
+    return spacy.load(folder)
+
+
+def load_name_pool(path: str | Path | None = None) -> NamePool:
+    """The name counts shipped with the model at ``path`` (see :mod:`kg.nlp.ner.name_parts`)."""
+    file = (Path(path) if path else MODEL_DIR) / NAME_PARTS
+    if not file.is_file():
+        raise ModelMissingError(f"no {NAME_PARTS} beside the NER model in {file.parent}: run `make train`")
+    try:
+        return NamePool.from_json(file)
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # bad JSON, UTF-8 or layout
+        raise ModelMissingError(f"{file} is unreadable ({type(error).__name__}): run `make train`") from None
+
+
+class CharNer:
+    """Runs the character model over a word Doc and records its entities."""
+
+    def __init__(self, model: Language, lexicon: Lexicon, batch_size: int = 8, scope: str = "all",
+                 names: NamePool | None = None):
+        """``names``: name counts to split glued runs of persons with; None leaves the model's spans."""
+        register_extensions()
+        self.model = model
+        self.lexicon = lexicon
+        self.names = names
+        self.batch_size = batch_size
+        self.set_scope(scope)
+
+    def set_scope(self, scope: str) -> None:
+        """Read ``all`` sentences, or only those with a relation ``cues`` word."""
+        if scope not in SCOPES:
+            raise ValueError(f"ner scope {scope!r}: use one of {', '.join(SCOPES)}")
+        self.scope = scope
+        self._keep = cue_matcher(self.lexicon) if scope == "cues" else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int | None = None) -> Iterator[Doc]:
+        """Tag ``docs`` in batches of the component's own ``batch_size``.
+
+        ``nlp.pipe`` passes its batch size (64 articles), but the CNN ran 1.5x
+        faster on 8 articles at once than on 32, so the component keeps its own.
+        """
+        size = self.batch_size
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= size:
+                yield from self._tag(batch)
+                batch = []
+        if batch:
+            yield from self._tag(batch)
+
+    def _tag(self, docs: list[Doc]) -> list[Doc]:
+        pieces = [(doc, offset, words) for doc in docs for offset, words in _chunks(doc, self._keep)]
+        chars = [char_doc(self.model.vocab, words, self.lexicon) for _, _, words in pieces]
+        for doc in docs:
+            doc._.kg_entities = []
+        for (doc, offset, _), tagged in zip(pieces, self.model.pipe(chars, batch_size=len(chars)), strict=True):
+            spans = [(e.start_char, e.end_char, e.label_) for e in tagged.ents]
+            if self.names is not None:
+                spans = split_name_lists(tagged.text, spans, self.names)
+            doc._.kg_entities.extend(EntityMention(offset + start, offset + end, label)
+                                     for start, end, label in spans)
+        return docs
+
+
+def _chunks(doc: Doc, keep: Callable[[str], list[int]] | None = None) -> list[tuple[int, list[str]]]:
+    """``(offset, words)`` pieces of about ``CHUNK_CHARS``, cut where a sentence starts.
+
+    Bounds the model's memory on a long article (its arrays grow with the
+    characters of one Doc) without cutting an entity in two. A sentence
+    longer than four times the size is cut at a word edge. With ``keep``
+    (the start and end offsets of its matches in the whole text), only the
+    sentences holding a match are read. Sentences and words come from the
+    Doc's arrays, not its Token objects: most of the text is skipped.
+    """
+    text = doc_text(doc)
+    if not len(doc):
+        return []
+    offsets = doc.to_array(IDX).tolist() + [len(text)]
+    # 1 where a sentence starts, 0 when no sentencizer ran (Doc.has_annotation walks every Token)
+    starts = numpy.flatnonzero(doc.to_array(SENT_START) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    sentences = list(zip(starts, starts[1:] + [len(doc)]))
+    if keep is not None:
+        sentences = _sentences_with(sentences, offsets, keep(text))
+    pieces: list[tuple[int, list[str]]] = []
+    words: list[str] = []
+    offset = size = 0
+    last_end = -1
+    for first, end in sentences:
+        if words and first != last_end:  # a skipped sentence between: the piece ends here
+            pieces.append((offset, words))
+            words, size = [], 0
+        for i in range(first, end):
+            if words and (size >= CHUNK_CHARS and i == first or size >= 4 * CHUNK_CHARS):
+                pieces.append((offset, words))
+                words, size = [], 0
+            if not words:
+                offset = offsets[i]
+            words.append(text[offsets[i]:offsets[i + 1]])
+            size += offsets[i + 1] - offsets[i]
+        last_end = end
+    if words:
+        pieces.append((offset, words))
+    return pieces
+
+
+def _sentences_with(sentences: list[tuple[int, int]], offsets: list[int],
+                    matches: list[int]) -> list[tuple[int, int]]:
+    """The sentences (token ranges) that hold a whole match; ``matches`` is start, end, start, end..."""
+    kept: list[tuple[int, int]] = []
+    starts = [offsets[first] for first, _ in sentences]
+    for k in range(0, len(matches), 2):
+        index = bisect_right(starts, matches[k]) - 1
+        end = sentences[index][1]
+        if matches[k + 1] <= offsets[end] and (not kept or kept[-1] != sentences[index]):
+            kept.append(sentences[index])
+    return kept
+
+
+def cue_matcher(lexicon: Lexicon) -> Callable[[str], list[int]]:
+    """Where a text holds relation cues (event nouns, attendance words, ``ner_cues`` words): start, end, start, end..."""
+    words = sorted(set(lexicon.events) | set(lexicon.attendance) | set(lexicon.ner_cues), key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, words))) if words else re.compile(r"(?!)")
+    return lambda text: [offset for match in pattern.finditer(text) for offset in match.span()]
+
+
+@Language.factory("kg_char_ner",
+                  default_config={"model": None, "lexicon_dir": None, "batch_size": 8, "scope": "cues"})
+def make_char_ner(nlp: Language, name: str, model: str | None, lexicon_dir: str | None, batch_size: int,
+                  scope: str) -> CharNer:
+    """Create the component; ``model`` defaults to the shipped ``kg/nlp/ner/model``,
+    ``lexicon_dir`` (the lexicon features) to the project's ``data/lexicons``;
+    ``scope`` is ``cues`` (only sentences with a relation cue) or ``all``."""
+    return CharNer(load_ner_model(model), load_lexicon(lexicon_dir), batch_size, scope, load_name_pool(model))

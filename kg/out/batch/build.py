@@ -1,0 +1,329 @@
+"""``kg build``: stream the articles, extract only what is new, assemble the graph, write everything.
+
+Steps: read the inputs one article at a time; skip articles whose text the
+output folder's state already holds (same id, same sha256); extract the rest
+in batches (here, in worker processes or on a Dask cluster); cache their
+facts; find near-duplicate stories; assemble the dataset from every
+article's facts; write graph.ttl, graph.trig and graph.html through a staging
+folder; then the store and the endpoint when asked; then the state.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import itertools
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from kg.out.batch.progress import Progress
+from kg.out.batch.state import BuildState
+from kg.io.articles import Article, ArticleError, input_files
+from kg.nlp.article_parts import read_articles
+
+BATCH_SIZE = 16
+
+
+class BuildError(ValueError):
+    """A build that cannot go on; the message is one line."""
+
+
+@dataclass
+class BuildReport:
+    """What one build did."""
+
+    articles: int = 0  # in the graph, old and new
+    extracted: int = 0
+    unchanged: int = 0
+    facts: int = 0  # distinct (subject, relation, object): a fact two editions state counts once
+    triples: int = 0
+    same_story_pairs: int = 0
+    quads_in_store: int = 0
+    graphs_sent: int = 0
+    store_seconds: float = 0.0
+    extraction_seconds: float = 0.0
+    seconds: float = 0.0
+    worker_peak_mb: dict[str, float] = field(default_factory=dict)  # the process that extracted -> peak MiB
+    phase_seconds: dict[str, float] = field(default_factory=dict)  # the steps after extraction
+
+    def as_json(self) -> str:
+        """The report as JSON (``kg build --report FILE``)."""
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+
+class _Phases:
+    """``with clock("name"):`` adds the block's seconds to ``timings["name"]``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+
+    @contextlib.contextmanager
+    def __call__(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - start, 3)
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """No cyclic garbage collection inside the block.
+
+    Assembling and writing the graph allocates millions of small tuples and
+    terms and frees them by reference counting; the collector's full passes
+    over every fact in memory made these steps a third slower.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def batched(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """Lists of up to ``size`` articles."""
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class BuildSession:
+    """What ``kg build --watch`` keeps warm between rounds: the extraction
+    runner with its loaded models, the output folder's state with its facts
+    in memory, the same-story index, and what each unchanged input file held.
+    """
+
+    runner: object | None = None
+    state: BuildState | None = None
+    stories: object | None = None  # kg.facts.stories.StoryIndex
+    # input file -> ((size, mtime_ns), [(article id, sha256, input bytes)]) as last read
+    listings: dict[Path, tuple[tuple[int, int], list[tuple[str, str, int]]]] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Stop the runner's workers, if any."""
+        if self.runner is not None:
+            self.runner.close(True)
+            self.runner = None
+
+
+def file_signature(path: Path) -> tuple[int, int]:
+    """(size, mtime_ns): what tells a watching build that a file changed."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def make_runner(workers: int = 1, scheduler: str | None = None):
+    """The runner for these options: in this process, in worker processes, or on a Dask cluster."""
+    from kg.out.batch.runners import DaskRunner, LocalRunner, PoolRunner
+
+    if scheduler:
+        try:
+            return DaskRunner(scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise BuildError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
+    return PoolRunner(workers) if workers > 1 else LocalRunner()
+
+
+def _write_page(dataset, path: Path) -> None:
+    from kg.out.view.page import render_page
+
+    path.write_text(render_page(dataset.union_index(), "kg knowledge graph"), encoding="utf-8")
+
+
+def _start_page(dataset, path: Path) -> multiprocessing.Process | None:
+    """Write the page in a forked process while this one writes Turtle and TriG, or here and now.
+
+    The page and the two serializations each take about a second for 1,000
+    articles; on two cores they overlap. Only a process with no other thread
+    forks (a Dask client's threads could hold locks the child would wait on).
+    """
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        _write_page(dataset, path)
+        return None
+    process = multiprocessing.get_context("fork").Process(target=_write_page_or_note, args=(dataset, path),
+                                                          daemon=True)
+    process.start()
+    return process
+
+
+def _write_page_or_note(dataset, path: Path) -> None:
+    """In the forked process: write the page, or leave the reason it failed beside it and exit 1."""
+    try:
+        _write_page(dataset, path)
+    except Exception as exc:  # noqa: BLE001 - any failure becomes the parent's one-line error
+        path.with_suffix(".error").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+        os._exit(1)
+
+
+def _page_failure(path: Path, exitcode: int | None) -> str:
+    note = path.with_suffix(".error")
+    return note.read_text(encoding="utf-8") if note.is_file() else f"exit code {exitcode}"
+
+
+def _write_outputs(dataset, out: Path) -> None:
+    from kg.rdf.files import serialize
+
+    # Everything goes to a staging folder first: a failure leaves the old output untouched.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    page = None
+    try:
+        page = _start_page(dataset, staging / "graph.html")
+        (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
+        (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
+        if page is not None:
+            page.join()
+            if page.exitcode != 0:
+                raise BuildError(f"writing graph.html failed ({_page_failure(staging / 'graph.html', page.exitcode)})")
+        out.mkdir(exist_ok=True)
+        for name in ("graph.ttl", "graph.trig", "graph.html"):
+            (staging / name).replace(out / name)
+    finally:
+        if page is not None and page.is_alive():
+            page.terminate()
+            page.join()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoint: str | None = None,
+              workers: int = 1, scheduler: str | None = None, fresh: bool = False,
+              batch_size: int = BATCH_SIZE, progress: bool = True,
+              session: BuildSession | None = None) -> BuildReport:
+    """Build (or update) the graph in ``out`` from ``inputs``; see the module docstring.
+
+    With a ``session`` (``kg build --watch``), the runner, the state and the
+    same-story index outlive the call, and input files unchanged since the
+    session last read them are not read again.
+    """
+    from kg.facts.stories import StoryIndex, merge_story_events
+    from kg.rdf.build import add_same_story, build_dataset
+
+    started = time.perf_counter()
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out}: exists and is not a folder")
+    if workers < 1:
+        raise BuildError("--workers must be 1 or more")
+    files = input_files(inputs)
+    report = BuildReport()
+    if session is not None and session.state is not None and not fresh:
+        state = session.state
+    else:
+        state = BuildState(out, fresh=fresh)
+    meter = Progress(total_bytes=sum(f.stat().st_size for f in files), enabled=progress)
+    seen: dict[str, str] = {}
+
+    def known(article_id: str, digest: str, where: Path) -> bool:
+        """Record an article; False when the same article was already given."""
+        if article_id in seen:
+            if seen[article_id] != digest:
+                raise ArticleError(f"{where}: article id {article_id!r} is used twice with different text")
+            return False  # the same article given twice is read once
+        seen[article_id] = digest
+        return True
+
+    def unchanged_listing(path: Path, signature: tuple[int, int]) -> list[tuple[str, str, int]] | None:
+        listing = session.listings.get(path) if session is not None else None
+        if listing is None or listing[0] != signature:
+            return None
+        return listing[1] if all(state.is_current(i, d) for i, d, _ in listing[1]) else None
+
+    def pending() -> Iterator[Article]:
+        for path in files:
+            signature = file_signature(path)
+            listing = unchanged_listing(path, signature)
+            if listing is not None:  # read in an earlier round of this session, and untouched since
+                for article_id, digest, size in listing:
+                    if known(article_id, digest, path):
+                        report.unchanged += 1
+                        meter.advance(skipped=1, input_bytes=size)
+                continue
+            entries: list[tuple[str, str, int]] = []
+            for article in read_articles([path]):
+                entries.append((article.id, article.content_hash, article.input_bytes))
+                if not known(article.id, article.content_hash, article.path or path):
+                    continue
+                for note in article.notes:
+                    print(f"kg: note: {note}", file=sys.stderr)
+                if state.is_current(article.id, article.content_hash):
+                    report.unchanged += 1
+                    meter.advance(skipped=1, input_bytes=article.input_bytes)
+                    continue
+                meter.advance(articles=1, chars=len(article.text), input_bytes=article.input_bytes)
+                yield article
+            if session is not None:
+                session.listings[path] = (signature, entries)
+
+    runner = session.runner if session is not None else None
+    batches = batched(pending(), batch_size)
+    finished = False
+    try:
+        first = next(batches, None)
+        if first is not None:  # workers start (and load their models) only when something needs extracting
+            runner = runner or make_runner(workers, scheduler)
+            if session is not None:
+                session.runner = runner
+            for batch_result in runner.map(itertools.chain([first], batches)):
+                for result in batch_result.results:
+                    state.put(result)
+                    report.extracted += 1
+                report.worker_peak_mb[batch_result.worker] = batch_result.peak_mb
+        finished = True
+    finally:
+        if runner is not None and session is None:  # a session's runner lives on; its owner closes it
+            runner.close(finished)
+        meter.close(finished)
+    report.extraction_seconds = time.perf_counter() - started
+    if not seen:
+        raise BuildError("no articles in the input")
+    clock = _Phases(report.phase_seconds)
+    with paused_gc():
+        with clock("load cached facts"):
+            results = list(state.results())
+        with clock("near-duplicates"):
+            stories = session.stories if session is not None and session.stories is not None else StoryIndex()
+            pairs = stories.update((r.article.id, r.minhash) for r in results)
+        with clock("assemble graph"):
+            results = merge_story_events(results, pairs)
+            dataset = build_dataset(results)
+            add_same_story(dataset, pairs, results)
+        with clock("write ttl, trig, html"):
+            _write_outputs(dataset, out)
+        if store is not None:
+            from kg.rdf.store import write_store
+
+            with clock("store"):
+                report.quads_in_store = write_store(dataset, store)
+            report.store_seconds = report.phase_seconds["store"]
+        if endpoint:
+            from kg.rdf.endpoint import upload
+
+            with clock("endpoint"):
+                report.graphs_sent = upload(dataset, endpoint)
+    state.save()
+    if session is not None:
+        session.state, session.stories = state, stories
+    report.articles = len(results)
+    report.facts = len({(f.subject, f.relation, f.object) for r in results for f in r.facts})
+    report.triples = len(dataset)
+    report.same_story_pairs = len(pairs)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,126 @@
+"""The interactive network page: pyvis lays out the network data, kg's own template renders it.
+
+pyvis 0.3.2 links bootstrap and other assets from CDNs even with
+``cdn_resources="in_line"``, so kg renders pyvis's node and edge data into
+its own template, which inlines the vis-network script and style that ship
+inside the pyvis package: the page loads nothing from outside the machine.
+
+Article text is untrusted. Labels, hover text and evidence reach the page
+only as JSON in a ``<script type="application/json">`` block (with ``<``,
+``>`` and ``&`` escaped) and are shown with ``textContent``, never parsed
+as HTML. The page script (``page.js``) adds search, filters and the fact panel.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+from rdflib import Graph
+
+from kg.out.network import EDGE_TYPES, NODE_TYPES, centrality, entity_network, neighbourhood
+
+HERE = Path(__file__).parent
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
+MAX_LABEL = 24  # longer labels (headlines) are cut on the canvas; the hover and the panel show them whole
+SIZE_RANGE = (8, 40)
+#: above this many nodes the layout runs fewer iterations and skips vis's slow "improved layout"
+LARGE_GRAPH = 1000
+#: the most entities a page draws; measured responsive up to 2,000 (scripts/bench_page.py)
+MAX_NODES = 2000
+
+__all__ = ["EDGE_TYPES", "NODE_TYPES", "build_network", "render_network", "render_page"]
+
+
+def _hover(data: dict) -> str:
+    lines = [f"{data['label']}  [{data['kind']}]"]
+    if data["aliases"]:
+        lines.append("又称: " + "、".join(data["aliases"]))
+    lines += ["日期: " + d for d in data["dates"]]
+    return "\n".join(lines)
+
+
+def build_network(graph: Graph | nx.MultiDiGraph, size: str = "degree") -> Network:
+    """A pyvis network of the entities and relations, node size by ``degree`` or ``pagerank``."""
+    net = graph if isinstance(graph, nx.MultiDiGraph) else entity_network(graph)
+    weights = centrality(net, size)
+    low, high = min(weights.values(), default=0), max(weights.values(), default=0)
+    page = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
+    for node in sorted(net, key=str):
+        data = net.nodes[node]
+        label = data["label"]
+        short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
+        scaled = (weights[node] - low) / (high - low) if high > low else 0.0
+        # No pyvis "group": vis would paint groups in its own colours, not the legend's.
+        page.add_node(str(node), label=short, title=_hover(data), color=data["color"],
+                      size=round(SIZE_RANGE[0] + scaled * (SIZE_RANGE[1] - SIZE_RANGE[0]), 1),
+                      fullLabel=label, kind=data["kind"], aliases=data["aliases"], dates=data["dates"],
+                      importance=round(float(weights[node]), 6))
+    for s, o, data in sorted(net.edges(data=True), key=lambda e: (str(e[0]), str(e[1]), e[2]["relation"])):
+        name = data["relation"]
+        sentences = [e["sentence"] for e in data["evidence"]]
+        title = name + ("\n" + "\n".join(f"「{t}」" for t in sorted(set(sentences))) if sentences else "")
+        page.add_edge(str(s), str(o), label=name.split()[0], title=title, relation=name,
+                      evidence=data["evidence"], arrows="" if data["symmetric"] else "to")
+    return page
+
+
+def _script_json(value: object) -> str:
+    """JSON safe to place inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def render_network(net: nx.MultiDiGraph, heading: str = "kg", size: str = "degree") -> str:
+    """The page of an entity network, as one self-contained HTML string."""
+    page_net = build_network(net, size)
+    large = len(page_net.nodes) > LARGE_GRAPH
+    options = {
+        "physics": {"solver": "forceAtlas2Based",
+                    "stabilization": {"iterations": 150 if large else 300, "updateInterval": 50}},
+        "layout": {"improvedLayout": not large},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large},
+        "edges": {"font": {"size": 10, "align": "middle"}, "smooth": False},
+        "nodes": {"shape": "dot", "font": {"face": "Noto Sans CJK SC, sans-serif"}},
+    }
+    data = {"nodes": page_net.nodes, "edges": page_net.edges, "options": options, "size": size,
+            "legend": [{"name": n, "color": c} for n, c in NODE_TYPES.values()],
+            "relations": list(EDGE_TYPES.values())}
+    page = (HERE / "template.html").read_text(encoding="utf-8")
+    replacements = {
+        "{{VIS_CSS}}": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
+        "{{VIS_JS}}": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"),
+        "{{PAGE_CSS}}": (HERE / "page.css").read_text(encoding="utf-8"),
+        "{{PAGE_JS}}": (HERE / "page.js").read_text(encoding="utf-8"),
+        "{{TITLE}}": _escape(heading),
+        "{{DATA}}": _script_json(data),  # last: article text must never meet a marker replaced after it
+    }
+    for marker, value in replacements.items():
+        page = page.replace(marker, value)
+    return page
+
+
+def render_page(graph: Graph, heading: str = "kg", *, focus: str | None = None, hops: int = 2,
+                size: str = "degree", max_nodes: int = MAX_NODES) -> str:
+    """The page of a whole graph, or of the ``hops``-neighbourhood of the entity named ``focus``.
+
+    Above ``max_nodes`` entities the page draws the ``max_nodes`` most connected
+    ones and says so: the page stays responsive up to about 2,000 (make bench-page).
+    """
+    net = entity_network(graph)
+    if focus:
+        net = neighbourhood(net, focus, hops)
+    total = len(net)
+    if max_nodes and total > max_nodes:
+        degree = centrality(net, "degree")
+        keep = sorted(net, key=lambda n: (-degree[n], str(n)))[:max_nodes]
+        net = net.subgraph(keep).copy()
+        heading = f"{heading} · {max_nodes:,} of {total:,} entities (the most connected; kg view --focus NAME)"
+    return render_network(net, heading, size)

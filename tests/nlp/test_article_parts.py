@@ -1,0 +1,51 @@
+"""Datelines and headlines: the parts of an article the language layer finds."""
+
+from __future__ import annotations
+
+from kg.io.articles import make_article
+from kg.nlp.article_parts import find_dateline, news_article, shape_article, split_headline
+
+LEAD = "国务院总理李强28日在人民大会堂会见新加坡总理黄循财。李强表示，中方愿同新方深化合作。"
+
+
+def test_dateline_at_end_gives_agency_place_date_reporters():
+    line = find_dateline("……等参加。（新华社北京11月9日电记者李忠发、许可）", {"新华社"})
+    assert (line.agency, line.place, line.month, line.day) == ("新华社", "北京", 11, 9)
+    assert line.reporters == ["李忠发", "许可"]
+
+
+def test_dateline_at_start_with_reporters_in_brackets():
+    line = find_dateline("新华社华盛顿3月5日电（记者张三 李四）美国总统……", {"新华社"})
+    assert (line.place, line.month, line.day, line.reporters) == ("华盛顿", 3, 5, ["张三", "李四"])
+
+
+def test_dateline_is_removed_from_body_and_gives_month():
+    article = news_article(LEAD + "（新华社北京3月28日电记者王明）", article_id="x")
+    assert "新华社" not in article.text and article.month == 3 and article.dateline.reporters == ["王明"]
+
+
+def test_headline_before_blank_line():
+    headline, body = split_headline("李强会见黄循财\n\n" + LEAD)
+    assert headline == "李强会见黄循财" and body == LEAD
+
+
+def test_headline_glued_to_lead_is_split_at_the_subject():
+    headline, body = split_headline("李强会见新加坡总理黄循财强调深化合作" + LEAD)
+    assert headline == "李强会见新加坡总理黄循财强调深化合作"
+    assert body.startswith("国务院总理李强28日")
+
+
+def test_no_headline_when_text_starts_with_lead():
+    assert split_headline(LEAD)[0] is None
+
+
+def test_shaping_an_html_article_gives_the_bare_lead():
+    raw = make_article(f"<html><body><p>{LEAD}</p></body></html>", article_id="h")
+    assert raw.text != LEAD and shape_article(raw).text == LEAD
+
+
+def test_shaping_changes_the_digest_with_the_text():
+    raw = make_article("李强会见黄循财\n\n" + LEAD, article_id="d")
+    shaped = shape_article(raw)
+    assert shaped.title == "李强会见黄循财" and shaped.content_hash != raw.content_hash
+    assert shaped.content_hash == make_article(LEAD, article_id="d").content_hash
