@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from kg import KgError
+
 MAX_CHARS = 1_000_000
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
@@ -39,7 +41,7 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-class ArticleError(ValueError):
+class ArticleError(KgError, ValueError):
     """An input that cannot be read as an article; the message names file and reason."""
 
 

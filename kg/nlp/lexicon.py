@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "lexicons"
+#: the project's ``data/lexicons``, installed inside the package as ``kg.lexicons``
+DEFAULT_DIR = Path(str(resources.files("kg.lexicons")))
 
 # Unit categories the scanner reports.
 COUNTRY = "COUNTRY"

@@ -7,12 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from kg import __version__
+from kg import KgError, __version__
 
 EPILOG = "Each sub-command has its own --help. Errors are one line on stderr and a non-zero exit."
 
 
-class UsageError(Exception):
+class UsageError(KgError):
     """A user mistake reported in one line."""
 
 
@@ -217,20 +217,10 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kg`` console script."""
-    from kg.out.batch.build import BuildError
-    from kg.rdf.endpoint import EndpointError
-    from kg.io.articles import ArticleError
-    from kg.nlp.ner.component import ModelMissingError
-    from kg.rdf.query import QueryError
-    from kg.rdf.files import GraphFileError
-    from kg.nlp.segmenter.model import ModelError
-    from kg.out.serve import ServeError
-
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (UsageError, ArticleError, GraphFileError, QueryError, ModelError, ModelMissingError,
-            ServeError, BuildError, EndpointError) as exc:
+    except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
     except OSError as exc:  # an output path that cannot be written, a disk that is full

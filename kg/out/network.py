@@ -12,25 +12,14 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
-from kg.rdf.vocab import KG, ORG, SDO
+from kg.rdf.vocab import KG, SDO, display_name, legend_colour, ordered_terms, symmetric_properties
 
-#: class -> (legend name, colour); the first listed wins when a node has several (an event is also kg:Talks)
-NODE_TYPES = {
-    SDO.Person: ("人物 Person", "#e4572e"),
-    ORG.Post: ("职务 Post", "#f3a712"),
-    SDO.Event: ("事件 Event", "#29335c"),
-    SDO.Country: ("国家 Country", "#669bbc"),
-    SDO.Organization: ("机构 Organization", "#4f9d69"),
-    SDO.Place: ("地点 Place", "#8e6c8a"),
-    SDO.NewsArticle: ("文章 Article", "#9a9a9a"),
-}
-#: property -> relation name shown on the page and in tables
-EDGE_TYPES = {
-    ORG.holds: "担任 holds", KG.met: "会见 met", SDO.spouse: "配偶 spouse", SDO.attendee: "出席 attended",
-    SDO.location: "地点 location", SDO.author: "作者 author", SDO.publisher: "发布 publisher",
-    KG.visitor: "访问者 visitor", KG.destination: "目的地 destination", ORG.postIn: "隶属 post in",
-}
-SYMMETRIC = {KG.met, SDO.spouse}
+#: class -> (legend name, colour), from schemas/kg.ttl; the first listed wins when a node has several
+#: (an event is also kg:Talks)
+NODE_TYPES = {klass: (display_name(klass), legend_colour(klass)) for klass in ordered_terms(KG.legendOrder)}
+#: property -> relation name shown on the page and in tables, from schemas/kg.ttl
+EDGE_TYPES = {prop: display_name(prop) for prop in ordered_terms(KG.relationOrder)}
+SYMMETRIC = symmetric_properties()
 MEASURES = ("degree", "pagerank")
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import KgError
 from kg.rdf.build import union_graph
 from kg.rdf.store import data_folder, is_store, load_any, load_store_into
 
@@ -29,7 +30,7 @@ HOST = "127.0.0.1"
 START_TIMEOUT_S = 30.0
 
 
-class ServeError(RuntimeError):
+class ServeError(KgError, RuntimeError):
     """The endpoint could not start; the message says why in one line."""
 
 

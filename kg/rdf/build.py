@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from kg.facts import ArticleFacts, DateValue, Node, NodeKind, Relation
 from kg.rdf.iris import node_iri, statement_iri
 from kg.rdf.quads import QuadDataset, QuadGraph
-from kg.rdf.vocab import KG, ORG, PREFIXES, PROV, RDF, RDFS, SDO, SKOS, XSD
+from kg.rdf.vocab import KG, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes, kg_term
 
 PROPERTIES = {
     Relation.HOLDS: ORG.holds, Relation.MET: KG.met, Relation.SPOUSE: SDO.spouse,
@@ -71,7 +71,7 @@ def describe(graph: Graph | QuadGraph, node: Node, label: str, aliases: set[str]
     iri = node_iri(node)
     graph.add((iri, RDF.type, CLASSES[node.kind]))
     if node.kind == NodeKind.EVENT and node.klass:
-        graph.add((iri, RDF.type, KG[node.klass]))
+        graph.add((iri, RDF.type, kg_term(node.klass)))
     if node.kind != NodeKind.ARTICLE:
         graph.add((iri, RDFS.label, zh(label)))
         for alias in aliases:
@@ -136,9 +136,7 @@ def add_same_story(dataset: QuadDataset, pairs: list[tuple[str, str, float]], re
 
 def union_graph(dataset: Dataset | QuadDataset) -> Graph:
     """Every triple of every named graph in one graph."""
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
+    graph = bind_prefixes(Graph())
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))
     return graph

@@ -12,12 +12,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from kg import KgError
 from kg.rdf.files import triples_bytes
 
 TIMEOUT_S = 120
 
 
-class EndpointError(RuntimeError):
+class EndpointError(KgError, RuntimeError):
     """The server refused or could not be reached; the message says which graph and why."""
 
 

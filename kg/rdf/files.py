@@ -10,7 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.rdf.vocab import PREFIXES
+from kg import KgError
+from kg.rdf.vocab import bind_prefixes, prefix_map
 
 #: user-facing format name -> (rdflib format, file suffix)
 FORMATS = {
@@ -21,7 +22,7 @@ SUFFIX_FORMATS = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads
                   ".json": "json-ld", ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".n3": "n3"}
 
 
-class GraphFileError(ValueError):
+class GraphFileError(KgError, ValueError):
     """A graph file that cannot be read; the message names file and reason."""
 
 
@@ -39,9 +40,7 @@ def load_dataset(path: str | Path) -> Dataset:
     except Exception as exc:  # noqa: BLE001 - parsers raise many types; report one line
         reason = " ".join(str(exc).split())[:200]
         raise GraphFileError(f"{path}: not valid {fmt} ({reason})") from None
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=False)
-    return dataset
+    return bind_prefixes(dataset, override=False)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -60,9 +59,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def _sorted_graph(graph: Graph) -> Graph:
     """A copy whose triples were added in sorted order (rdflib's output follows insertion)."""
-    copy = Graph()
-    for prefix, namespace in PREFIXES.items():
-        copy.bind(prefix, namespace)
+    copy = bind_prefixes(Graph())
     for triple in sorted(graph, key=lambda t: tuple(x.n3() for x in t)):
         copy.add(triple)
     return copy
@@ -71,7 +68,7 @@ def _sorted_graph(graph: Graph) -> Graph:
 # Turtle and TriG are written by Oxigraph's serializer (7x faster than rdflib's on kg's graphs) from
 # triples sorted here, so the same graph always gives the same bytes. The ``id:`` prefix is left out:
 # its local names hold slashes, which Turtle would have to escape.
-_OX_PREFIXES = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items()) if prefix != "id"}
+_OX_PREFIXES = {prefix: ns for prefix, ns in sorted(prefix_map().items()) if prefix != "id"}
 
 
 # Terms repeat across a graph's triples (every statement names rdf:Statement, every label is tagged @zh)
@@ -142,9 +139,7 @@ def serialize(dataset: Dataset, fmt: str) -> bytes:
         return turtle_bytes(triples)
     if fmt == "nt":
         return triples_bytes(triples, ox.RdfFormat.N_TRIPLES)
-    union = Graph()
-    for prefix, namespace in PREFIXES.items():
-        union.bind(prefix, namespace)
+    union = bind_prefixes(Graph())
     for triple in triples:
         union.add(triple)
     return _sorted_graph(union).serialize(format=rdflib_format, encoding="utf-8")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from rdflib import Dataset, URIRef
 
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import bind_prefixes
 
 
 class QuadGraph:
@@ -73,9 +73,7 @@ class QuadDataset:
 
     def to_rdflib(self) -> Dataset:
         """The same quads in an rdflib ``Dataset`` whose default graph is their union."""
-        dataset = Dataset(default_union=True)
-        for prefix, namespace in PREFIXES.items():
-            dataset.bind(prefix, namespace)
+        dataset = bind_prefixes(Dataset(default_union=True))
         for name, graph in self._graphs.items():
             dataset.addN((s, p, o, dataset.graph(name)) for s, p, o in graph)
         return dataset

@@ -12,12 +12,13 @@ from pyoxigraph import Store
 from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
+from kg import KgError
 from kg.rdf.files import load_dataset
 from kg.rdf.store import open_store, query_store
 from kg.rdf.vocab import PREFIXES
 
 
-class QueryError(ValueError):
+class QueryError(KgError, ValueError):
     """A query that does not parse or cannot run; the message gives the position."""
 
 

@@ -21,7 +21,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
 
 from kg.rdf.files import GraphFileError, trig_bytes
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import bind_prefixes, prefix_map
 
 #: a file kg writes into every store it makes, so a folder is known for a store before it is opened
 MARKER = "kg-store.txt"
@@ -103,7 +103,7 @@ def to_rdflib(term):
 
 def query_store(store: ox.Store, text: str) -> Result:
     """Run SPARQL on the store (its default graph is the union of the named graphs) as an rdflib result."""
-    answer = store.query(text, prefixes={prefix: str(ns) for prefix, ns in PREFIXES.items()})
+    answer = store.query(text, prefixes=prefix_map())
     if isinstance(answer, ox.QueryBoolean):
         result = Result("ASK")
         result.askAnswer = bool(answer)
@@ -114,9 +114,7 @@ def query_store(store: ox.Store, text: str) -> Result:
                            for row in answer]
     else:
         result = Result("CONSTRUCT")
-        result.graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            result.graph.bind(prefix, namespace)
+        result.graph = bind_prefixes(Graph())
         for triple in answer:
             result.graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
     return result
@@ -124,9 +122,7 @@ def query_store(store: ox.Store, text: str) -> Result:
 
 def store_dataset(store: ox.Store) -> Dataset:
     """The store's article graphs as an in-memory rdflib dataset (for the page and networkx)."""
-    dataset = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace)
+    dataset = bind_prefixes(Dataset(default_union=True))
     for quad in _quads(store):
         dataset.add(quad)
     return dataset

@@ -9,8 +9,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from kg.rdf.files import GraphFileError
+from kg.rdf.vocab import SCHEMAS
 
-SHAPES = Path(__file__).resolve().parents[2] / "schemas" / "shapes.ttl"
+SHAPES = SCHEMAS / "shapes.ttl"
 
 
 @dataclass(frozen=True)

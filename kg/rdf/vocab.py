@@ -1,17 +1,124 @@
-"""Namespaces, declared once (see ``schemas/kg.ttl`` for the ``kg:`` terms)."""
+"""The vocabulary, declared once: namespaces, prefixes, and the ``kg:`` terms of ``schemas/kg.ttl``.
 
-from rdflib import Namespace
-from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD
+``KG`` is closed over the terms the ontology declares: ``KG["Nope"]`` is an
+error, not a new IRI, so a typo or a lexicon's unknown event class cannot
+mint terms no one declared. Labels for the page's legend and tables come
+from the same file (``rdfs:label`` in zh and en, ``kg:legendColour``,
+``kg:legendOrder``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
+
+from kg import KgError
+
+#: ``schemas/``, installed inside the package as ``kg.schemas``
+SCHEMAS = Path(str(resources.files("kg.schemas")))
+ONTOLOGY = SCHEMAS / "kg.ttl"
 
 BASE = "https://kg.example/"
-KG = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 SDO = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
+
+
+@lru_cache(maxsize=1)
+def ontology() -> Graph:
+    """``schemas/kg.ttl``, parsed once."""
+    return Graph().parse(ONTOLOGY, format="turtle")
+
+
+def _declared_terms(namespace: str) -> list[str]:
+    graph = ontology()
+    return sorted({str(s)[len(namespace):] for s in graph.subjects(RDF.type, None)
+                   if str(s).startswith(namespace) and len(str(s)) > len(namespace)})
+
+
+KG = ClosedNamespace(BASE + "ontology#", _declared_terms(BASE + "ontology#"))
 
 PREFIXES = {
     "kg": KG, "id": ID, "schema": SDO, "org": ORG, "prov": PROV, "rdf": RDF, "rdfs": RDFS,
     "skos": SKOS, "xsd": XSD, "owl": OWL,
 }
 
-__all__ = ["BASE", "ID", "KG", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SDO", "SKOS", "XSD"]
+
+class VocabularyError(KgError):
+    """A ``kg:`` term that ``schemas/kg.ttl`` does not declare."""
+
+
+def kg_term(name: str) -> URIRef:
+    """``kg:name``, declared in the ontology, or a one-line :class:`VocabularyError`."""
+    try:
+        return KG[name]
+    except KeyError:
+        raise VocabularyError(f"kg:{name} is not declared in {ONTOLOGY.name} (declare it there first)") from None
+
+
+def bind_prefixes(graph: Graph, override: bool = True) -> Graph:
+    """Bind kg's prefixes on ``graph`` (a Graph or Dataset) and return it."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=override)
+    return graph
+
+
+def prefix_map() -> dict[str, str]:
+    """Prefix -> namespace IRI, as SPARQL engines and serializers take them."""
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def display_name(term: URIRef) -> str:
+    """The ontology's labels of ``term`` as the page shows them: ``"人物 Person"``."""
+    labels = {label.language: str(label) for label in ontology().objects(term, RDFS.label)}
+    if "zh" not in labels or "en" not in labels:
+        raise KeyError(f"{term} has no zh and en rdfs:label in {ONTOLOGY.name}")
+    return f"{labels['zh']} {labels['en']}"
+
+
+def ordered_terms(order: URIRef) -> list[URIRef]:
+    """The terms the ontology ranks with ``order`` (kg:legendOrder for classes, kg:relationOrder for properties)."""
+    graph = ontology()
+    return [term for _, term in sorted((int(rank), term) for term, rank in graph.subject_objects(order))]
+
+
+def symmetric_properties() -> set[URIRef]:
+    """The properties the ontology declares symmetric (kg:met, schema:spouse)."""
+    return set(ontology().subjects(RDF.type, OWL.SymmetricProperty))
+
+
+def legend_colour(term: URIRef) -> str:
+    """The colour the page gives a class."""
+    colour = ontology().value(term, KG.legendColour)
+    if colour is None:
+        raise KeyError(f"{term} has no kg:legendColour in {ONTOLOGY.name}")
+    return str(colour)
+
+
+__all__ = [
+    "BASE",
+    "ID",
+    "KG",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SKOS",
+    "XSD",
+    "VocabularyError",
+    "bind_prefixes",
+    "display_name",
+    "kg_term",
+    "legend_colour",
+    "ontology",
+    "ordered_terms",
+    "prefix_map",
+    "symmetric_properties",
+]

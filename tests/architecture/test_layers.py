@@ -92,3 +92,14 @@ def test_building_rdf_loads_no_spacy():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc', 'spacy_pkuseg')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_pyproject_lists_every_package_and_maps_the_data():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    code = {_module_name(p.parent) for p in (ROOT / "kg").rglob("__init__.py")}
+    mapped = set(config["package-dir"])
+    assert set(config["packages"]) == code | mapped
+    for package, folder in config["package-dir"].items():
+        assert (ROOT / folder / "__init__.py").is_file(), f"{package}: {folder} is not importable"

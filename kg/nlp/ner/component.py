@@ -25,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import kg.nlp.ner.ops  # noqa: F401  (registers the kg.openblas_ops.v1 callback the model's config names)
+from kg import KgError
 from kg.nlp.lexicon import Lexicon, load_lexicon
 from kg.nlp.ner.chars import char_doc
 from kg.nlp.ner.name_lists import split_name_lists
@@ -39,7 +40,7 @@ CHUNK_CHARS = 2000  # characters the model reads at once, about one news article
 SCOPES = ("cues", "all")
 
 
-class ModelMissingError(RuntimeError):
+class ModelMissingError(KgError, RuntimeError):
     """The trained NER model folder, or a file in it, is absent or unreadable; ``make train`` makes it."""
 
 

@@ -19,6 +19,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from kg import KgError
+
 PACKAGE = "pkuseg==0.0.25"
 ARCHIVE = "pkuseg-0.0.25.tar.gz"
 #: sha256 of the sdist as PyPI serves it, and of the two model files inside.
@@ -30,7 +32,7 @@ MODEL_FILES_SHA256 = {
 MEMBER_PREFIX = "pkuseg-0.0.25/pkuseg/models/default/"
 
 
-class ModelError(RuntimeError):
+class ModelError(KgError, RuntimeError):
     """The segmentation model is missing or does not match its checksum."""
 
 

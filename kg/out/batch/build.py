@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from kg import KgError
 from kg.out.batch.progress import Progress
 from kg.out.batch.state import BuildState
 from kg.io.articles import Article, ArticleError, input_files
@@ -33,7 +34,7 @@ from kg.nlp.article_parts import read_articles
 BATCH_SIZE = 16
 
 
-class BuildError(ValueError):
+class BuildError(KgError, ValueError):
     """A build that cannot go on; the message is one line."""
 
 

@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.out.batch.build import BuildError, BuildReport, BuildSession, file_signature, make_runner, run_build
-from kg.rdf.endpoint import EndpointError
-from kg.io.articles import ArticleError, input_files
+from kg import KgError
+from kg.out.batch.build import BuildReport, BuildSession, file_signature, make_runner, run_build
+from kg.io.articles import input_files
 
 
 class WatchStopped(Exception):
@@ -74,7 +74,7 @@ def watch(inputs: list[str], out: Path, *, interval: float, on_round: Callable[[
                 try:
                     on_round(run_build(inputs, out, session=session, fresh=fresh, **options))
                     fresh = False
-                except (ArticleError, BuildError, EndpointError) as exc:
+                except KgError as exc:
                     print(f"kg: error: {exc} (the previous outputs stay; waiting for the next change)",
                           file=sys.stderr, flush=True)
                 settle_memory()

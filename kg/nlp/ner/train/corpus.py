@@ -30,6 +30,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 
+from kg import KgError
 from kg.nlp.lexicon import Lexicon, load_lexicon
 from kg.nlp.ner.chars import char_doc
 from kg.nlp.ner.name_parts import NamePool
@@ -38,7 +39,7 @@ from kg.nlp.ner.train.name_swap import swap_names
 LABELS = ("PER", "LOC", "ORG")
 
 
-class CorpusError(ValueError):
+class CorpusError(KgError, ValueError):
     """A ``.bio`` file that cannot be read; the message names file and line."""
 
 
