@@ -17,12 +17,12 @@ from __future__ import annotations
 import glob
 import gzip
 import hashlib
-import html
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 from kg import KgError
@@ -119,15 +119,44 @@ def decode(data: bytes, name: str) -> tuple[str, list[str]]:
     return text, notes
 
 
-TAG_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.DOTALL | re.IGNORECASE)
-BLOCK_TAG_RE = re.compile(r"<\s*/?\s*(p|div|br|h[1-6]|li|tr|title)\b[^>]*>", re.IGNORECASE)
+class _TextOfHtml(HTMLParser):
+    """Collects the text of an HTML page: block elements start a new line, scripts and styles say nothing."""
+
+    BLOCKS = frozenset({"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "title"})
+    SILENT = frozenset({"script", "style"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.silent = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.SILENT:
+            self.silent += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SILENT:
+            self.silent = max(self.silent - 1, 0)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.silent:
+            self.parts.append(data)
 
 
 def strip_html(text: str) -> str:
-    """Text of an HTML page: block tags become line breaks, other tags go."""
-    text = BLOCK_TAG_RE.sub("\n", text)
-    text = TAG_RE.sub("", text)
-    return html.unescape(text)
+    """Text of an HTML page (the standard library's parser): block tags become line breaks, other tags go."""
+    parser = _TextOfHtml()
+    parser.feed(text)
+    parser.close()
+    return "".join(parser.parts)
 
 
 def looks_like_html(text: str) -> bool:

@@ -36,7 +36,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _print_build(args: argparse.Namespace, report) -> None:
     """The summary lines of one build, and its --report file."""
-    from kg.rdf.files import write_atomic
+    from kg.io.atomic import write_atomic
 
     out = args.output
     print(f"kg: {report.articles} article(s) ({report.extracted} extracted, {report.unchanged} unchanged), "
@@ -69,7 +69,7 @@ def _query(args: argparse.Namespace) -> int:
 
 def _view(args: argparse.Namespace) -> int:
     from kg.rdf.build import union_graph
-    from kg.rdf.files import write_atomic
+    from kg.io.atomic import write_atomic
     from kg.rdf.store import load_any
     from kg.out.view.page import render_page
 
@@ -119,7 +119,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from kg.rdf.files import serialize, write_atomic
+    from kg.io.atomic import write_atomic
+    from kg.rdf.files import serialize
     from kg.rdf.store import load_any
 
     data = serialize(load_any(args.graph), args.format)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,20 +39,6 @@ def load_dataset(path: str | Path) -> Dataset:
         reason = " ".join(str(exc).split())[:200]
         raise GraphFileError(f"{path}: not valid {fmt} ({reason})") from None
     return bind_prefixes(dataset, override=False)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _sorted_graph(graph: Graph) -> Graph:
@@ -152,4 +136,4 @@ def nquads_bytes(dataset) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
-__all__ = ["FORMATS", "GraphFileError", "load_dataset", "serialize", "write_atomic"]
+__all__ = ["FORMATS", "GraphFileError", "load_dataset", "serialize"]

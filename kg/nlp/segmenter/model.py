@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from kg import KgError
+from kg.io.atomic import atomic_open
 
 PACKAGE = "pkuseg==0.0.25"
 ARCHIVE = "pkuseg-0.0.25.tar.gz"
@@ -110,10 +111,8 @@ def _fast_features(folder: Path) -> dict:
     tables = {"templates": templates, "tag_to_idx": data["tag_to_idx"]}
     del data
     try:  # a read-only model folder (KG_PKUSEG_MODEL on a shared disk) just stays on the slower path
-        fd, tmp = tempfile.mkstemp(prefix=".features.", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_open(path, "wb") as handle:
             pickle.dump(tables, handle, protocol=5)
-        os.replace(tmp, path)
         for stale in _STALE_FEATURES:
             (folder / stale).unlink(missing_ok=True)
     except OSError:

@@ -204,19 +204,32 @@ def _write_outputs(dataset, out: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoint: str | None = None,
-              workers: int = 1, scheduler: str | None = None, fresh: bool = False,
-              batch_size: int = BATCH_SIZE, progress: bool = True,
-              session: BuildSession | None = None) -> BuildReport:
-    """Build (or update) the graph in ``out`` from ``inputs``; see the module docstring.
+@dataclass
+class BuildPlan:
+    """What one build works from: the input files, the output folder's state, and what it has done so far."""
 
-    With a ``session`` (``kg build --watch``), the runner, the state and the
-    same-story index outlive the call, and input files unchanged since the
-    session last read them are not read again.
-    """
-    from kg.facts.stories import StoryIndex, merge_story_events
-    from kg.rdf.build import add_same_story, build_dataset
+    files: list[Path]
+    out: Path
+    state: BuildState
+    meter: Progress
+    session: BuildSession | None
+    started: float
+    report: BuildReport = field(default_factory=BuildReport)
+    seen: dict[str, str] = field(default_factory=dict)  # article id -> sha256 of its text, as given
 
+    def known(self, article_id: str, digest: str, where: Path) -> bool:
+        """Record an article; False when the same article was already given."""
+        if article_id in self.seen:
+            if self.seen[article_id] != digest:
+                raise ArticleError(f"{where}: article id {article_id!r} is used twice with different text")
+            return False  # the same article given twice is read once
+        self.seen[article_id] = digest
+        return True
+
+
+def plan_build(inputs: list[str], out: Path, *, workers: int = 1, fresh: bool = False, progress: bool = True,
+               session: BuildSession | None = None) -> BuildPlan:
+    """Check the options, list the input files and open the output folder's state."""
     started = time.perf_counter()
     out = Path(out)
     if out.exists() and not out.is_dir():
@@ -224,57 +237,57 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
     if workers < 1:
         raise BuildError("--workers must be 1 or more")
     files = input_files(inputs)
-    report = BuildReport()
     if session is not None and session.state is not None and not fresh:
         state = session.state
     else:
         state = BuildState(out, fresh=fresh)
     meter = Progress(total_bytes=sum(f.stat().st_size for f in files), enabled=progress)
-    seen: dict[str, str] = {}
+    return BuildPlan(files, out, state, meter, session, started)
 
-    def known(article_id: str, digest: str, where: Path) -> bool:
-        """Record an article; False when the same article was already given."""
-        if article_id in seen:
-            if seen[article_id] != digest:
-                raise ArticleError(f"{where}: article id {article_id!r} is used twice with different text")
-            return False  # the same article given twice is read once
-        seen[article_id] = digest
-        return True
 
-    def unchanged_listing(path: Path, signature: tuple[int, int]) -> list[tuple[str, str, int]] | None:
-        listing = session.listings.get(path) if session is not None else None
-        if listing is None or listing[0] != signature:
-            return None
-        return listing[1] if all(state.is_current(i, d) for i, d, _ in listing[1]) else None
+def _unchanged_listing(plan: BuildPlan, path: Path, signature: tuple[int, int]) -> list[tuple[str, str, int]] | None:
+    """What a watching session read from ``path`` before, when the file and its articles' facts are unchanged."""
+    listing = plan.session.listings.get(path) if plan.session is not None else None
+    if listing is None or listing[0] != signature:
+        return None
+    return listing[1] if all(plan.state.is_current(i, d) for i, d, _ in listing[1]) else None
 
-    def pending() -> Iterator[Article]:
-        for path in files:
-            signature = file_signature(path)
-            listing = unchanged_listing(path, signature)
-            if listing is not None:  # read in an earlier round of this session, and untouched since
-                for article_id, digest, size in listing:
-                    if known(article_id, digest, path):
-                        report.unchanged += 1
-                        meter.advance(skipped=1, input_bytes=size)
-                continue
-            entries: list[tuple[str, str, int]] = []
-            for article in read_articles([path]):
-                entries.append((article.id, article.content_hash, article.input_bytes))
-                if not known(article.id, article.content_hash, article.path or path):
-                    continue
-                for note in article.notes:
-                    print(f"kg: note: {note}", file=sys.stderr)
-                if state.is_current(article.id, article.content_hash):
+
+def pending_articles(plan: BuildPlan) -> Iterator[Article]:
+    """The articles whose text the state does not hold yet, read one at a time; the others are counted."""
+    report, meter = plan.report, plan.meter
+    for path in plan.files:
+        signature = file_signature(path)
+        listing = _unchanged_listing(plan, path, signature)
+        if listing is not None:  # read in an earlier round of this session, and untouched since
+            for article_id, digest, size in listing:
+                if plan.known(article_id, digest, path):
                     report.unchanged += 1
-                    meter.advance(skipped=1, input_bytes=article.input_bytes)
-                    continue
-                meter.advance(articles=1, chars=len(article.text), input_bytes=article.input_bytes)
-                yield article
-            if session is not None:
-                session.listings[path] = (signature, entries)
+                    meter.advance(skipped=1, input_bytes=size)
+            continue
+        entries: list[tuple[str, str, int]] = []
+        for article in read_articles([path]):
+            entries.append((article.id, article.content_hash, article.input_bytes))
+            if not plan.known(article.id, article.content_hash, article.path or path):
+                continue
+            for note in article.notes:
+                print(f"kg: note: {note}", file=sys.stderr)
+            if plan.state.is_current(article.id, article.content_hash):
+                report.unchanged += 1
+                meter.advance(skipped=1, input_bytes=article.input_bytes)
+                continue
+            meter.advance(articles=1, chars=len(article.text), input_bytes=article.input_bytes)
+            yield article
+        if plan.session is not None:
+            plan.session.listings[path] = (signature, entries)
 
+
+def extract_new(plan: BuildPlan, *, workers: int = 1, scheduler: str | None = None,
+                batch_size: int = BATCH_SIZE) -> None:
+    """Extract the pending articles in batches and keep their facts in the state."""
+    session = plan.session
     runner = session.runner if session is not None else None
-    batches = batched(pending(), batch_size)
+    batches = batched(pending_articles(plan), batch_size)
     finished = False
     try:
         first = next(batches, None)
@@ -284,47 +297,81 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
                 session.runner = runner
             for batch_result in runner.map(itertools.chain([first], batches)):
                 for result in batch_result.results:
-                    state.put(result)
-                    report.extracted += 1
-                report.worker_peak_mb[batch_result.worker] = batch_result.peak_mb
+                    plan.state.put(result)
+                    plan.report.extracted += 1
+                plan.report.worker_peak_mb[batch_result.worker] = batch_result.peak_mb
         finished = True
     finally:
         if runner is not None and session is None:  # a session's runner lives on; its owner closes it
             runner.close(finished)
-        meter.close(finished)
-    report.extraction_seconds = time.perf_counter() - started
-    if not seen:
+        plan.meter.close(finished)
+    plan.report.extraction_seconds = time.perf_counter() - plan.started
+    if not plan.seen:
         raise BuildError("no articles in the input")
+
+
+def assemble(plan: BuildPlan, clock: _Phases):
+    """Every article's facts (old and new), their same-story pairs, and the dataset they make."""
+    from kg.facts.stories import StoryIndex, merge_story_events
+    from kg.rdf.build import add_same_story, build_dataset
+
+    session = plan.session
+    with clock("load cached facts"):
+        results = list(plan.state.results())
+    with clock("near-duplicates"):
+        stories = session.stories if session is not None and session.stories is not None else StoryIndex()
+        pairs = stories.update((r.article.id, r.minhash) for r in results)
+    with clock("assemble graph"):
+        results = merge_story_events(results, pairs)
+        dataset = build_dataset(results)
+        add_same_story(dataset, pairs, results)
+    if session is not None:
+        session.stories = stories
+    return results, pairs, dataset
+
+
+def write_everything(plan: BuildPlan, dataset, clock: _Phases, *, store: Path | None = None,
+                     endpoint: str | None = None) -> None:
+    """The files (through a staging folder), then the store and the endpoint when asked."""
+    report = plan.report
+    with clock("write ttl, trig, html"):
+        _write_outputs(dataset, plan.out)
+    if store is not None:
+        from kg.rdf.store import write_store
+
+        with clock("store"):
+            report.quads_in_store = write_store(dataset, store)
+        report.store_seconds = report.phase_seconds["store"]
+    if endpoint:
+        from kg.rdf.endpoint import upload
+
+        with clock("endpoint"):
+            report.graphs_sent = upload(dataset, endpoint)
+
+
+def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoint: str | None = None,
+              workers: int = 1, scheduler: str | None = None, fresh: bool = False,
+              batch_size: int = BATCH_SIZE, progress: bool = True,
+              session: BuildSession | None = None) -> BuildReport:
+    """Build (or update) the graph in ``out`` from ``inputs``: plan, extract, assemble, write.
+
+    With a ``session`` (``kg build --watch``), the runner, the state and the
+    same-story index outlive the call, and input files unchanged since the
+    session last read them are not read again.
+    """
+    plan = plan_build(inputs, out, workers=workers, fresh=fresh, progress=progress, session=session)
+    extract_new(plan, workers=workers, scheduler=scheduler, batch_size=batch_size)
+    report = plan.report
     clock = _Phases(report.phase_seconds)
     with paused_gc():
-        with clock("load cached facts"):
-            results = list(state.results())
-        with clock("near-duplicates"):
-            stories = session.stories if session is not None and session.stories is not None else StoryIndex()
-            pairs = stories.update((r.article.id, r.minhash) for r in results)
-        with clock("assemble graph"):
-            results = merge_story_events(results, pairs)
-            dataset = build_dataset(results)
-            add_same_story(dataset, pairs, results)
-        with clock("write ttl, trig, html"):
-            _write_outputs(dataset, out)
-        if store is not None:
-            from kg.rdf.store import write_store
-
-            with clock("store"):
-                report.quads_in_store = write_store(dataset, store)
-            report.store_seconds = report.phase_seconds["store"]
-        if endpoint:
-            from kg.rdf.endpoint import upload
-
-            with clock("endpoint"):
-                report.graphs_sent = upload(dataset, endpoint)
-    state.save()
+        results, pairs, dataset = assemble(plan, clock)
+        write_everything(plan, dataset, clock, store=store, endpoint=endpoint)
+    plan.state.save()  # last: an interrupted build leaves the previous state usable
     if session is not None:
-        session.state, session.stories = state, stories
+        session.state = plan.state
     report.articles = len(results)
     report.facts = len({(f.subject, f.relation, f.object) for r in results for f in r.facts})
     report.triples = len(dataset)
     report.same_story_pairs = len(pairs)
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - plan.started
     return report

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.facts import ArticleFacts
+from kg.io.atomic import atomic_open
 from kg.facts.json_form import from_json, to_json
 
 STATE_DIR = ".kg-state"
@@ -54,10 +55,8 @@ class BuildState:
         """Cache one article's facts and record it in the manifest (written by :meth:`save`)."""
         self.facts_dir.mkdir(parents=True, exist_ok=True)
         path = self._path(result.article.content_hash)
-        fd, tmp = tempfile.mkstemp(prefix=".facts.", dir=self.facts_dir)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with atomic_open(path, "w", encoding="utf-8") as handle:
             json.dump(to_json(result), handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, path)
         self.manifest[result.article.id] = result.article.content_hash
         self._loaded[result.article.content_hash] = result
 
@@ -73,10 +72,8 @@ class BuildState:
     def save(self) -> None:
         """Write the manifest and drop cached facts no article points at any more."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", dir=self.folder)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with atomic_open(self.folder / "manifest.json", "w", encoding="utf-8") as handle:
             json.dump({"format": FORMAT, "articles": dict(sorted(self.manifest.items()))}, handle, indent=0)
-        os.replace(tmp, self.folder / "manifest.json")
         current = set(self.manifest.values())
         self._loaded = {d: facts for d, facts in self._loaded.items() if d in current}
         wanted = {f"{d}.json" for d in current}

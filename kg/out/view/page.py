@@ -2,7 +2,7 @@
 
 pyvis 0.3.2 links bootstrap and other assets from CDNs even with
 ``cdn_resources="in_line"``, so kg renders pyvis's node and edge data into
-its own template, which inlines the vis-network script and style that ship
+its own Jinja2 template, which inlines the vis-network script and style that ship
 inside the pyvis package: the page loads nothing from outside the machine.
 
 Article text is untrusted. Labels, hover text and evidence reach the page
@@ -14,10 +14,13 @@ as HTML. The page script (``page.js``) adds search, filters and the fact panel.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
+import jinja2
 import networkx as nx
 import pyvis
+from markupsafe import Markup
 from pyvis.network import Network
 from rdflib import Graph
 
@@ -74,8 +77,12 @@ def _script_json(value: object) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+@lru_cache(maxsize=1)
+def _template() -> jinja2.Template:
+    """The page template, autoescaped (Jinja2)."""
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE), autoescape=True,
+                                     keep_trailing_newline=True)
+    return environment.get_template("template.html")
 
 
 def render_network(net: nx.MultiDiGraph, heading: str = "kg", size: str = "degree") -> str:
@@ -93,18 +100,14 @@ def render_network(net: nx.MultiDiGraph, heading: str = "kg", size: str = "degre
     data = {"nodes": page_net.nodes, "edges": page_net.edges, "options": options, "size": size,
             "legend": [{"name": n, "color": c} for n, c in NODE_TYPES.values()],
             "relations": list(EDGE_TYPES.values())}
-    page = (HERE / "template.html").read_text(encoding="utf-8")
-    replacements = {
-        "{{VIS_CSS}}": (VIS_DIR / "vis-network.css").read_text(encoding="utf-8"),
-        "{{VIS_JS}}": (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8"),
-        "{{PAGE_CSS}}": (HERE / "page.css").read_text(encoding="utf-8"),
-        "{{PAGE_JS}}": (HERE / "page.js").read_text(encoding="utf-8"),
-        "{{TITLE}}": _escape(heading),
-        "{{DATA}}": _script_json(data),  # last: article text must never meet a marker replaced after it
-    }
-    for marker, value in replacements.items():
-        page = page.replace(marker, value)
-    return page
+    return _template().render(
+        title=heading,
+        vis_css=Markup((VIS_DIR / "vis-network.css").read_text(encoding="utf-8")),
+        vis_js=Markup((VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")),
+        page_css=Markup((HERE / "page.css").read_text(encoding="utf-8")),
+        page_js=Markup((HERE / "page.js").read_text(encoding="utf-8")),
+        data=Markup(_script_json(data)),
+    )
 
 
 def render_page(graph: Graph, heading: str = "kg", *, focus: str | None = None, hops: int = 2,

@@ -1,0 +1,36 @@
+"""Writing files whole or not at all: through a temporary file in the same folder, then one rename."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
+    """A handle on a temporary file that replaces ``path`` when the block ends without an error.
+
+    Readers never see half a file; on an error the temporary file is removed
+    and ``path`` keeps what it held.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, mode, **kwargs) as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so readers never see half a file."""
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
