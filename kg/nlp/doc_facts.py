@@ -27,6 +27,7 @@ from kg.facts import (
 from kg.io.articles import Article
 from kg.nlp.grammar import DateMention
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, Lexicon, load_lexicon
+from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.pipeline import shared_pipeline
 from kg.nlp.records import EventRecord, doc_text, get_list, sentence_of, sentence_spans
 
@@ -118,6 +119,7 @@ def _event_facts(result: ArticleFacts, event: EventRecord, article: Article,
 def extract(articles: Iterable[Article], nlp: Language | None = None) -> list[ArticleFacts]:
     """Run the pipeline over ``articles`` and collect their facts."""
     nlp = nlp or shared_pipeline()
+    lexicon = pipeline_lexicon(nlp)
     articles = list(articles)
     docs = nlp.pipe(a.text for a in articles)  # the tokenizer keeps each text on its Doc (remember_text)
-    return [facts_from_doc(article, doc) for article, doc in zip(articles, docs)]
+    return [facts_from_doc(article, doc, lexicon) for article, doc in zip(articles, docs)]

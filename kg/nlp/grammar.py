@@ -23,7 +23,6 @@ from kg.nlp.lexicon import COUNTRY, ORG, TITLE, Lexicon, Unit
 DELIMITERS = set("，。、；：！？,.;:!?（）()“”‘’「」『』《》【】[]<>—…\"' \t\r\n\u3000")
 NAME_JOINERS = set("·•‧・")
 MAX_FOREIGN_NAME = 10
-CHAIN_JOINERS = "、兼"  # 中共中央政治局委员、国务委员兼外交部长王毅
 MAX_QUALIFIER_UNITS = 8
 
 
@@ -217,7 +216,7 @@ class Grammar:
             offices = [office]
             # Walk back over 、-separated offices of the same chain.
             cursor = office.start
-            while cursor > 0 and text[cursor - 1] in CHAIN_JOINERS:
+            while cursor > 0 and text[cursor - 1] in self.lex.words("chain_joiner"):  # 委员、国务委员兼外交部长
                 prev_title = self.lex.match_ending_at(text, cursor - 1, (TITLE,))
                 if prev_title is None:
                     break

@@ -61,6 +61,7 @@ class Lexicon:
     attendance: list[str] = field(default_factory=list)
     ner_cues: list[str] = field(default_factory=list)  # with events and attendance: sentences NER reads
     gazetteer_places: set[str] = field(default_factory=set)  # the NER model's place feature only
+    word_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> words, in file order
     _index: dict[str, str] = field(default_factory=dict, repr=False)
     _max_len: int = 0
     _lengths_by_first: dict[str, list[int]] = field(default_factory=dict, repr=False)
@@ -97,6 +98,9 @@ class Lexicon:
             lex.events[noun.strip()] = klass.strip()
         lex.attendance = sorted(set(_lines(root / "attendance.txt")), key=len, reverse=True)
         lex.ner_cues = sorted(set(_lines(root / "ner_cues.txt")), key=len, reverse=True)
+        for line in _lines(root / "word_classes.tsv"):
+            klass, _, word = line.partition("\t")
+            lex.word_classes[klass.strip()] = (*lex.word_classes.get(klass.strip(), ()), word.strip())
         if (root / "gazetteer_places.txt").is_file():
             lex.gazetteer_places = set(_lines(root / "gazetteer_places.txt"))
         lex._build_index()
@@ -229,6 +233,13 @@ class Lexicon:
             if end - len(word) >= 0 and text.startswith(word, end - len(word)):
                 return word
         return None
+
+    def words(self, klass: str) -> tuple[str, ...]:
+        """The words of one class of ``word_classes.tsv`` (spouse, conjunction, speech_verb, ...)."""
+        try:
+            return self.word_classes[klass]
+        except KeyError:
+            raise KeyError(f"word_classes.tsv has no class {klass!r}") from None
 
     def country_name(self, surface: str) -> str | None:
         """The canonical country for a name, alias or abbreviation (美方 -> 美国)."""

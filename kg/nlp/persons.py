@@ -17,7 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.grammar import NAME_JOINERS, Grammar
-from kg.nlp.lexicon import TITLE, load_lexicon
+from kg.nlp.lexicon import TITLE, Lexicon
+from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.records import (
     Holding,
     PersonMention,
@@ -29,17 +30,25 @@ from kg.nlp.records import (
     sentence_spans,
 )
 
-SPOUSE_WORDS = ("夫人", "丈夫", "妻子")
-
 
 class PersonFinder:
     """Writes ``doc._.kg_persons``, ``doc._.kg_holdings`` and ``doc._.kg_spouses``."""
 
-    def __init__(self, lexicon_dir: str | None):
+    def __init__(self, nlp: Language, lexicon_dir: str | None):
         register_extensions()
-        self.lexicon = load_lexicon(lexicon_dir)
-        self.grammar = Grammar(self.lexicon)
-        self.place_endings = [s for s in self.lexicon.place_suffixes if len(s) >= 2]
+        self.nlp, self.lexicon_dir = nlp, lexicon_dir
+        self.use_lexicon(pipeline_lexicon(nlp, lexicon_dir))
+
+    def use_lexicon(self, lexicon: Lexicon) -> None:
+        """Read with ``lexicon`` (and the grammar and word lists made from it)."""
+        self.lexicon = lexicon
+        self.grammar = Grammar(lexicon)
+        self.place_endings = [s for s in lexicon.place_suffixes if len(s) >= 2]
+
+    def from_disk(self, path, exclude=()) -> PersonFinder:
+        """Take the pipeline's lexicon again after ``nlp.from_disk`` (the component keeps no data of its own)."""
+        self.use_lexicon(pipeline_lexicon(self.nlp, self.lexicon_dir))
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -75,7 +84,7 @@ class PersonFinder:
     def _spouses(self, doc, persons, known, sentences, foreign) -> None:
         text = doc_text(doc)
         spouses = get_list(doc, "kg_spouses")
-        for word in SPOUSE_WORDS:
+        for word in self.lexicon.words("spouse"):
             pos = text.find(word)
             while pos != -1:
                 partner = self._name_ending_before(text, pos, known)
@@ -94,7 +103,7 @@ class PersonFinder:
     def _name_ending_before(self, text: str, pos: int, known: set[str]) -> str | None:
         """A known name right before ``pos``, allowing a title or 的 in between (习近平主席夫人)."""
         end = pos
-        if text[end - 1:end] in ("的", "和", "与", "及"):  # 习近平的夫人 / 习近平和夫人
+        if text[end - 1:end] in self.lexicon.words("spouse_link"):  # 习近平的夫人 / 习近平和夫人
             end -= 1
         unit = self.lexicon.match_ending_at(text, end, (TITLE,))
         if unit is not None:
@@ -203,5 +212,5 @@ def _without_overlaps(persons: list[PersonMention]) -> list[PersonMention]:
 
 @Language.factory("kg_persons", default_config={"lexicon_dir": None})
 def make_person_finder(nlp: Language, name: str, lexicon_dir: str | None) -> PersonFinder:
-    """Create the person finder; ``lexicon_dir`` defaults to the project's ``data/lexicons``."""
-    return PersonFinder(lexicon_dir)
+    """Create the person finder with the pipeline's lexicon (``lexicon_dir`` only without a ``kg_lexicon``)."""
+    return PersonFinder(nlp, lexicon_dir)

@@ -22,27 +22,33 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.grammar import DELIMITERS, DateMention
-from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, load_lexicon
+from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, Lexicon
+from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.records import EventRecord, PersonMention, doc_text, get_list, register_extensions, sentence_spans
 
-CONJUNCTIONS = "同与和"
 MEETING_CLASSES = {"Talks", "Meeting"}
 PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
 CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
-SPEECH_VERBS = ("强调", "表示", "指出", "说", "认为", "介绍", "宣布")
-REFERENCE_AFTER = ("前", "后", "中", "时", "期间", "结束")
-PAIR_WORDS = ("两国元首", "两国领导人", "双方")
-PLACE_BOUNDARY = ("分别", "共同", "一起", "同", "与", "和", "为", "会见", "会晤", "举行", "出席", "主持", "接见", "看望", "参加")
 
 
 class RelationExtractor:
     """Finds events and their participants; writes ``doc._.kg_events``."""
 
-    def __init__(self, lexicon_dir: str | None):
+    def __init__(self, nlp: Language, lexicon_dir: str | None):
         register_extensions()
-        self.lexicon = load_lexicon(lexicon_dir)
-        self.nouns = sorted(self.lexicon.events, key=len, reverse=True)
-        self.lexicon.index_words(self.nouns)
+        self.nlp, self.lexicon_dir = nlp, lexicon_dir
+        self.use_lexicon(pipeline_lexicon(nlp, lexicon_dir))
+
+    def use_lexicon(self, lexicon: Lexicon) -> None:
+        """Read with ``lexicon`` (and the event nouns it lists, longest first)."""
+        self.lexicon = lexicon
+        self.nouns = sorted(lexicon.events, key=len, reverse=True)
+        lexicon.index_words(self.nouns)
+
+    def from_disk(self, path, exclude=()) -> RelationExtractor:
+        """Take the pipeline's lexicon again after ``nlp.from_disk`` (the component keeps no data of its own)."""
+        self.use_lexicon(pipeline_lexicon(self.nlp, self.lexicon_dir))
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -87,7 +93,7 @@ class RelationExtractor:
     def _speaker(self, text: str, sent: tuple[int, int], in_sent: list[PersonMention]) -> str | None:
         for person in in_sent[:1]:
             tail = text[person.end:sent[1]]
-            if self.lexicon.starts_with(tail, 0, list(SPEECH_VERBS)):
+            if self.lexicon.starts_with(tail, 0, self.lexicon.words("speech_verb")):
                 return person.name
         return None
 
@@ -105,7 +111,7 @@ class RelationExtractor:
         segment = text[start:end]
         if "我" in segment and state["speaker"]:
             return [state["speaker"]]
-        if any(word in segment for word in PAIR_WORDS):
+        if any(word in segment for word in self.lexicon.words("pair_word")):
             pair = self._pair(order)
             if pair:
                 return list(pair)
@@ -119,7 +125,7 @@ class RelationExtractor:
             pos = unit.end
         if text.startswith("的", pos):
             pos += 1
-        return text.startswith(("夫人", "丈夫", "妻子"), pos)
+        return text.startswith(self.lexicon.words("spouse"), pos)
 
     def _clause_start(self, text: str, sent: tuple[int, int], pos: int) -> int:
         for i in range(pos - 1, sent[0] - 1, -1):
@@ -138,7 +144,7 @@ class RelationExtractor:
         pos = text.find("在", start, end)
         while pos != -1:
             stop = end
-            for word in PLACE_BOUNDARY:
+            for word in self.lexicon.words("place_boundary"):
                 found = text.find(word, pos + 1, end)
                 if found != -1:
                     stop = min(stop, found)
@@ -186,7 +192,7 @@ class RelationExtractor:
         after = pos + len(noun)
         tail = text[after:after + 3]
         clause_start = self._clause_start(text, sent, pos)
-        if pos == clause_start and any(tail.startswith(w) for w in REFERENCE_AFTER):
+        if pos == clause_start and tail.startswith(self.lexicon.words("reference_after")):
             return True
         return self.lexicon.ends_with(text, pos, self.lexicon.attendance) is not None
 
@@ -225,7 +231,7 @@ class RelationExtractor:
             at = chain_start - offset
             if at < floor or text[at] in DELIMITERS:
                 return None
-            if text[at] in CONJUNCTIONS:
+            if text[at] in self.lexicon.words("conjunction"):
                 return at
         return None
 
@@ -359,5 +365,5 @@ def _merge(record: EventRecord, other: EventRecord) -> None:
 
 @Language.factory("kg_relations", default_config={"lexicon_dir": None})
 def make_relation_extractor(nlp: Language, name: str, lexicon_dir: str | None) -> RelationExtractor:
-    """Create the relation extractor; ``lexicon_dir`` defaults to the project's ``data/lexicons``."""
-    return RelationExtractor(lexicon_dir)
+    """Create the relation extractor with the pipeline's lexicon (``lexicon_dir`` only without a ``kg_lexicon``)."""
+    return RelationExtractor(nlp, lexicon_dir)

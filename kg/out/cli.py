@@ -16,6 +16,12 @@ class UsageError(KgError):
     """A user mistake reported in one line."""
 
 
+def _read_config(path: str) -> str:
+    from kg.nlp.pipeline import read_config
+
+    return read_config(path)
+
+
 def _build(args: argparse.Namespace) -> int:
     from kg.out.batch.build import run_build
 
@@ -23,7 +29,7 @@ def _build(args: argparse.Namespace) -> int:
         raise UsageError("--interval must be more than 0 seconds")
     options = {"store": Path(args.store) if args.store else None, "endpoint": args.endpoint,
                "workers": args.workers, "scheduler": args.scheduler, "fresh": args.fresh,
-               "progress": not args.quiet}
+               "progress": not args.quiet, "config": _read_config(args.config) if args.config else None}
     if args.watch:
         from kg.out.batch.watch import watch
 
@@ -153,6 +159,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--endpoint", metavar="URL",
                        help="also PUT the graphs to a Graph Store Protocol endpoint (Oxigraph: http://HOST:PORT/store)")
     build.add_argument("--fresh", action="store_true", help="forget what the output folder remembers; extract all")
+    build.add_argument("--config", metavar="FILE.cfg",
+                       help="another spaCy pipeline config (default: kg/nlp/config.cfg); e.g. other lexicons "
+                            "([components.kg_lexicon] lexicon_dir) or the NER model on every sentence")
     build.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     build.add_argument("--report", metavar="FILE.json",
                        help="write what the build did as JSON (counts, times, each worker's peak memory)")

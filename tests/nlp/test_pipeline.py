@@ -6,7 +6,7 @@ from conftest import relation_pairs
 
 
 def test_pipeline_is_assembled_from_config(nlp):
-    assert nlp.pipe_names == ["sentencizer", "ner", "kg_lexicon", "kg_persons", "kg_relations", "kg_entity_spans"]
+    assert nlp.pipe_names == ["sentencizer", "kg_lexicon", "ner", "kg_persons", "kg_relations", "kg_entity_spans"]
     assert nlp.config["nlp"]["tokenizer"]["segmenter"] == "pkuseg"
 
 

@@ -26,7 +26,8 @@ from spacy.tokens import Doc
 
 import kg.nlp.ner.ops  # noqa: F401  (registers the kg.openblas_ops.v1 callback the model's config names)
 from kg import KgError
-from kg.nlp.lexicon import Lexicon, load_lexicon
+from kg.nlp.lexicon import Lexicon
+from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.ner.chars import char_doc
 from kg.nlp.ner.name_lists import split_name_lists
 from kg.nlp.ner.name_parts import NamePool
@@ -72,6 +73,8 @@ class CharNer:
         register_extensions()
         self.model = model
         self.lexicon = lexicon
+        self.nlp: Language | None = None  # set by the factory: the pipeline whose lexicon this one is
+        self.lexicon_dir: str | None = None
         self.names = names
         self.batch_size = batch_size
         self.set_scope(scope)
@@ -82,6 +85,17 @@ class CharNer:
             raise ValueError(f"ner scope {scope!r}: use one of {', '.join(SCOPES)}")
         self.scope = scope
         self._keep = cue_matcher(self.lexicon) if scope == "cues" else None
+
+    def use_lexicon(self, lexicon: Lexicon) -> None:
+        """Take the lexicon features and the relation cues from ``lexicon``."""
+        self.lexicon = lexicon
+        self.set_scope(self.scope)
+
+    def from_disk(self, path, exclude=()) -> CharNer:
+        """Take the pipeline's lexicon again after ``nlp.from_disk`` (the model is loaded by the factory)."""
+        if self.nlp is not None:
+            self.use_lexicon(pipeline_lexicon(self.nlp, self.lexicon_dir))
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
         return next(self.pipe([doc]))
@@ -184,6 +198,8 @@ def cue_matcher(lexicon: Lexicon) -> Callable[[str], list[int]]:
 def make_char_ner(nlp: Language, name: str, model: str | None, lexicon_dir: str | None, batch_size: int,
                   scope: str) -> CharNer:
     """Create the component; ``model`` defaults to the shipped ``kg/nlp/ner/model``,
-    ``lexicon_dir`` (the lexicon features) to the project's ``data/lexicons``;
+    the lexicon (its features and cues) is the pipeline's (``lexicon_dir`` only without a ``kg_lexicon``);
     ``scope`` is ``cues`` (only sentences with a relation cue) or ``all``."""
-    return CharNer(load_ner_model(model), load_lexicon(lexicon_dir), batch_size, scope, load_name_pool(model))
+    ner = CharNer(load_ner_model(model), pipeline_lexicon(nlp, lexicon_dir), batch_size, scope, load_name_pool(model))
+    ner.nlp, ner.lexicon_dir = nlp, lexicon_dir
+    return ner

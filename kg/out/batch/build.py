@@ -30,6 +30,7 @@ from kg.out.batch.progress import Progress
 from kg.out.batch.state import BuildState
 from kg.io.articles import Article, ArticleError, input_files
 from kg.nlp.article_parts import read_articles
+from kg.nlp.lexicon import load_lexicon
 
 BATCH_SIZE = 16
 
@@ -131,16 +132,19 @@ def file_signature(path: Path) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def make_runner(workers: int = 1, scheduler: str | None = None):
-    """The runner for these options: in this process, in worker processes, or on a Dask cluster."""
+def make_runner(workers: int = 1, scheduler: str | None = None, config: str | None = None):
+    """The runner for these options: in this process, in worker processes, or on a Dask cluster.
+
+    ``config``: the pipeline config's text (None: kg's own).
+    """
     from kg.out.batch.runners import DaskRunner, LocalRunner, PoolRunner
 
     if scheduler:
         try:
-            return DaskRunner(scheduler)
+            return DaskRunner(scheduler, config)
         except (OSError, TimeoutError, ValueError) as exc:
             raise BuildError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
-    return PoolRunner(workers) if workers > 1 else LocalRunner()
+    return PoolRunner(workers, config) if workers > 1 else LocalRunner(config)
 
 
 def _write_page(dataset, path: Path) -> None:
@@ -214,6 +218,7 @@ class BuildPlan:
     meter: Progress
     session: BuildSession | None
     started: float
+    config: str | None = None  # the pipeline config's text (None: kg's own)
     report: BuildReport = field(default_factory=BuildReport)
     seen: dict[str, str] = field(default_factory=dict)  # article id -> sha256 of its text, as given
 
@@ -228,7 +233,7 @@ class BuildPlan:
 
 
 def plan_build(inputs: list[str], out: Path, *, workers: int = 1, fresh: bool = False, progress: bool = True,
-               session: BuildSession | None = None) -> BuildPlan:
+               session: BuildSession | None = None, config: str | None = None) -> BuildPlan:
     """Check the options, list the input files and open the output folder's state."""
     started = time.perf_counter()
     out = Path(out)
@@ -242,7 +247,7 @@ def plan_build(inputs: list[str], out: Path, *, workers: int = 1, fresh: bool = 
     else:
         state = BuildState(out, fresh=fresh)
     meter = Progress(total_bytes=sum(f.stat().st_size for f in files), enabled=progress)
-    return BuildPlan(files, out, state, meter, session, started)
+    return BuildPlan(files, out, state, meter, session, started, config)
 
 
 def _unchanged_listing(plan: BuildPlan, path: Path, signature: tuple[int, int]) -> list[tuple[str, str, int]] | None:
@@ -256,6 +261,11 @@ def _unchanged_listing(plan: BuildPlan, path: Path, signature: tuple[int, int]) 
 def pending_articles(plan: BuildPlan) -> Iterator[Article]:
     """The articles whose text the state does not hold yet, read one at a time; the others are counted."""
     report, meter = plan.report, plan.meter
+    lexicon = load_lexicon()  # datelines and headlines, read with the lexicon the pipeline reads
+    if plan.config is not None:
+        from kg.nlp.pipeline import config_lexicon  # spaCy parses the config; only then is it loaded here
+
+        lexicon = config_lexicon(plan.config)
     for path in plan.files:
         signature = file_signature(path)
         listing = _unchanged_listing(plan, path, signature)
@@ -266,7 +276,7 @@ def pending_articles(plan: BuildPlan) -> Iterator[Article]:
                     meter.advance(skipped=1, input_bytes=size)
             continue
         entries: list[tuple[str, str, int]] = []
-        for article in read_articles([path]):
+        for article in read_articles([path], lexicon):
             entries.append((article.id, article.content_hash, article.input_bytes))
             if not plan.known(article.id, article.content_hash, article.path or path):
                 continue
@@ -292,7 +302,7 @@ def extract_new(plan: BuildPlan, *, workers: int = 1, scheduler: str | None = No
     try:
         first = next(batches, None)
         if first is not None:  # workers start (and load their models) only when something needs extracting
-            runner = runner or make_runner(workers, scheduler)
+            runner = runner or make_runner(workers, scheduler, plan.config)
             if session is not None:
                 session.runner = runner
             for batch_result in runner.map(itertools.chain([first], batches)):
@@ -352,14 +362,16 @@ def write_everything(plan: BuildPlan, dataset, clock: _Phases, *, store: Path | 
 def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoint: str | None = None,
               workers: int = 1, scheduler: str | None = None, fresh: bool = False,
               batch_size: int = BATCH_SIZE, progress: bool = True,
-              session: BuildSession | None = None) -> BuildReport:
+              session: BuildSession | None = None, config: str | None = None) -> BuildReport:
     """Build (or update) the graph in ``out`` from ``inputs``: plan, extract, assemble, write.
 
     With a ``session`` (``kg build --watch``), the runner, the state and the
     same-story index outlive the call, and input files unchanged since the
-    session last read them are not read again.
+    session last read them are not read again. ``config`` is the text of another
+    pipeline config (``kg build --config``).
     """
-    plan = plan_build(inputs, out, workers=workers, fresh=fresh, progress=progress, session=session)
+    plan = plan_build(inputs, out, workers=workers, fresh=fresh, progress=progress, session=session,
+                      config=config)
     extract_new(plan, workers=workers, scheduler=scheduler, batch_size=batch_size)
     report = plan.report
     clock = _Phases(report.phase_seconds)

@@ -54,34 +54,42 @@ def peak_memory_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def extract_batch(articles: list[Article]) -> BatchResult:
-    """Facts of a batch of articles, each with its MinHash signature and without its text (not needed after)."""
-    from kg.facts.stories import signature
+def extract_batch(articles: list[Article], config: str | None = None) -> BatchResult:
+    """Facts of a batch of articles, each with its MinHash signature and without its text (not needed after).
 
-    results = extract(articles)
+    ``config``: the text of the pipeline config (None: kg's own); text, not a path, so a Dask worker on
+    another machine runs the same pipeline.
+    """
+    from kg.facts.stories import signature
+    from kg.nlp.pipeline import shared_pipeline
+
+    results = extract(articles, shared_pipeline(config))
     for result in results:
         result.minhash = signature(result.article.text)
         result.article = replace(result.article, text="")
     return BatchResult(results, f"{socket.gethostname()}:{os.getpid()}", peak_memory_mb())
 
 
-def warm_up() -> None:
+def warm_up(config: str | None = None) -> None:
     """Load the pipeline in a fresh worker before its first batch."""
     from kg.nlp.pipeline import shared_pipeline
 
-    shared_pipeline()
+    shared_pipeline(config)
 
 
 class LocalRunner:
     """Extraction in this process."""
 
+    def __init__(self, config: str | None = None) -> None:
+        self.config = config
+
     def warm_up(self) -> None:
         """Load the models now rather than with the first batch."""
-        warm_up()
+        warm_up(self.config)
 
     def map(self, batches: Iterable[list[Article]]) -> Iterator[BatchResult]:
         for batch in batches:
-            yield extract_batch(batch)
+            yield extract_batch(batch, self.config)
 
     def close(self, finished: bool = True) -> None:
         pass
@@ -120,17 +128,17 @@ def blas_threads_for(workers: int) -> Iterator[None]:
 class PoolRunner:
     """Extraction in ``workers`` processes on this machine (spawned, so each starts clean)."""
 
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
+    def __init__(self, workers: int, config: str | None = None) -> None:
+        self.workers, self.config = workers, config
         context = multiprocessing.get_context("spawn")
         with blas_threads_for(workers):  # the workers read it as they start
-            self.pool = context.Pool(workers, initializer=warm_up)
+            self.pool = context.Pool(workers, initializer=warm_up, initargs=(config,))
 
     def warm_up(self) -> None:
         """Nothing to do: each worker loads the models as it starts (the pool's initializer)."""
 
     def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
-        submit = lambda batch: self.pool.apply_async(extract_batch, (batch,))
+        submit = lambda batch: self.pool.apply_async(extract_batch, (batch, self.config))
         for handle in _ordered(submit, batches, self.workers * IN_FLIGHT_PER_WORKER):
             yield handle.get()
 
@@ -144,18 +152,19 @@ class PoolRunner:
 class DaskRunner:
     """Extraction on a Dask distributed cluster, through its scheduler's address."""
 
-    def __init__(self, scheduler: str) -> None:
+    def __init__(self, scheduler: str, config: str | None = None) -> None:
         from distributed import Client
 
+        self.config = config
         self.client = Client(scheduler, timeout="30s")
         self.workers = max(len(self.client.scheduler_info().get("workers", {})), 1)
 
     def warm_up(self) -> None:
         """Load the models on every worker of the cluster now."""
-        self.client.run(warm_up)
+        self.client.run(warm_up, self.config)
 
     def map(self, batches: Iterable[list[Article]]) -> Iterator[list[ArticleFacts]]:
-        submit = lambda batch: self.client.submit(extract_batch, batch, pure=False)
+        submit = lambda batch: self.client.submit(extract_batch, batch, self.config, pure=False)
         for future in _ordered(submit, batches, self.workers * IN_FLIGHT_PER_WORKER):
             yield future.result()
             future.release()

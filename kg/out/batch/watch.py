@@ -65,7 +65,7 @@ def watch(inputs: list[str], out: Path, *, interval: float, on_round: Callable[[
     last: tuple | None = None
     try:
         # The models load now, not when the first new article arrives: a watcher is there to answer fast.
-        session.runner = make_runner(options.get("workers", 1), options.get("scheduler"))
+        session.runner = make_runner(options.get("workers", 1), options.get("scheduler"), options.get("config"))
         session.runner.warm_up()
         while True:
             snapshot = input_snapshot(inputs)
