@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 MODEL_STAMP := $(VENV)/.pkuseg-model
 
-.PHONY: setup demo test lint bench bench-extract bench-query bench-page bench-ner train gazetteer browser-deps clean
+.PHONY: setup demo test eval lint bench bench-extract bench-query bench-page bench-ner train gazetteer browser-deps clean
 
 setup: $(STAMP) $(MODEL_STAMP)
 
@@ -39,6 +39,11 @@ browser-deps:
 
 test: setup browser-deps
 	$(BIN)/python -m pytest -q
+
+# Extraction quality on real news (../shared/corpora/news-dev) and the samples: P/R/F1 per relation,
+# misses and false alarms in build/eval/misses.txt.
+eval: setup
+	$(BIN)/python scripts/evaluate.py
 
 lint: setup
 	$(BIN)/ruff check kg tests scripts
