@@ -45,14 +45,16 @@ class Relation(StrEnum):
 
 @dataclass(frozen=True)
 class EventKey:
-    """An event's identity: its class, its principals' person keys (sorted) and its ISO date ("" undated)."""
+    """An event's identity: its class, its principals' person keys (sorted), its ISO date ("" undated),
+    and for a gathering its name (推动长江经济带发展领导小组会议)."""
 
     klass: str
     principals: tuple[str, ...]
     date: str = ""
+    name: str = ""
 
     def __str__(self) -> str:
-        return "|".join([self.klass, *self.principals, self.date])
+        return "|".join([self.klass, *self.principals, self.date]) + (f"|{self.name}" if self.name else "")
 
     def undated(self) -> EventKey:
         """The same event with no date: what an edition that does not date it would call it."""

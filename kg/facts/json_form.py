@@ -18,14 +18,14 @@ from kg.io.articles import Article, Dateline
 def _node_json(node: Node) -> dict[str, Any]:
     key: Any = node.key
     if isinstance(key, EventKey):
-        key = {"class": key.klass, "principals": list(key.principals), "date": key.date}
+        key = {"class": key.klass, "principals": list(key.principals), "date": key.date, "name": key.name}
     return {"kind": str(node.kind), "key": key, "label": node.label, "klass": node.klass}
 
 
 def _node(data: dict[str, Any]) -> Node:
     key = data["key"]
     if isinstance(key, dict):
-        key = EventKey(key["class"], tuple(key["principals"]), key["date"])
+        key = EventKey(key["class"], tuple(key["principals"]), key["date"], key["name"])
     return Node(NodeKind(data["kind"]), key, data["label"], data["klass"])
 
 

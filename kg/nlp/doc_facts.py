@@ -99,7 +99,8 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
 def _event_facts(result: ArticleFacts, event: EventRecord, article: Article,
                  sentence: Callable[[tuple[int, int]], str]) -> None:
     when = resolve_date(event.date, article)
-    key = EventKey(event.klass, tuple(sorted(person_key(p) for p in event.principals)), when.iso() if when else "")
+    key = EventKey(event.klass, tuple(sorted(person_key(p) for p in event.principals)), when.iso() if when else "",
+                   event.name or "")
     node = Node(NodeKind.EVENT, key, event.label, event.klass)
     evidence = sentence(event.evidence)
     for name, where in event.attendees.items():

@@ -169,6 +169,11 @@ class Grammar:
             if unit is None and taken and token_spans:
                 unit = self._sandwiched_word(text, start, token_spans)
             if unit is None:
+                unit = self._place_qualifier(text, start)  # 四川省|人大常委会副主任
+            if unit is None and taken and text[start - 1] in self.lex.words("admin_prefix") and (
+                    start == 1 or text[start - 2] in DELIMITERS or text[start - 2] in self.lex.words("chain_joiner")):
+                unit = Unit(start - 1, start, ORG, text[start - 1])  # 省|人大常委会副主任: this province's
+            if unit is None:
                 break
             if unit.kind == COUNTRY:
                 countries.insert(0, self.lex.country_name(unit.text) or unit.text)
@@ -180,6 +185,17 @@ class Grammar:
         return Office(start, title.end, text[start:title.end], title.text,
                       qualified=start < title.start or self.lex.titles.get(title.text, False),
                       countries=countries, bodies=bodies)
+
+    def _place_qualifier(self, text: str, end: int) -> Unit | None:
+        """A gazetteer place ending at ``end`` that opens the chain: after a delimiter, a chain joiner or a
+        name opener (会见四川省委书记), or a full name with its level (陕西省): 合作 in 深化合作 is no place."""
+        unit = self.lex.gazetteer_ending_at(text, end)
+        if unit is None:
+            return None
+        start = unit.start
+        bounded = (start == 0 or text[start - 1] in DELIMITERS or text[start - 1] in self.lex.words("chain_joiner")
+                   or self.lex.ends_with(text, start, self.lex.name_openers) is not None)
+        return unit if bounded or (len(unit.text) >= 3 and unit.text[-1] in self.lex.words("admin_prefix")) else None
 
     def _org_token_ending_at(self, text: str, end: int, token_spans) -> Unit | None:
         if not token_spans:

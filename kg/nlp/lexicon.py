@@ -203,6 +203,14 @@ class Lexicon:
             pos = end
         return spans
 
+    def gazetteer_ending_at(self, text: str, end: int) -> Unit | None:
+        """The longest gazetteer place (四川省, 廊坊市) ending exactly at ``end``, as a body unit."""
+        for length in range(min(8, end), 1, -1):
+            word = text[end - length:end]
+            if word in self.gazetteer_places:
+                return Unit(end - length, end, ORG, word)
+        return None
+
     def _abbr_at(self, text: str, pos: int) -> Unit | None:
         char = text[pos]
         if char not in self.country_abbr:

@@ -45,6 +45,30 @@ class PersonFinder:
         self.grammar = Grammar(lexicon)
         self.place_endings = [s for s in lexicon.place_suffixes if len(s) >= 2]
 
+    @property
+    def names(self):
+        """The NER component's name-part counts (:class:`NamePool`), when the pipeline has one."""
+        ner = next((c for _, c in self.nlp.pipeline if hasattr(c, "names")), None) if self.nlp else None
+        return getattr(ner, "names", None)
+
+    def plausible(self, name: str) -> bool:
+        """A name, not a body, place, country or title read as one; a name without a surname is made of
+        the characters transliterated names use (so 重要 in 总书记重要讲话 is not a person)."""
+        lexicon = self.lexicon
+        bare = name.replace("·", "")
+        if lexicon.is_org_word(bare) or lexicon.is_place_phrase(bare) or lexicon.country_name(bare):
+            return False
+        if lexicon.match_at(bare, 0) is not None and lexicon.match_at(bare, 0).end == len(bare):
+            return False
+        if lexicon.starts_with(bare, 0, lexicon.surnames) and len(bare) <= 4:
+            return True
+        names = self.names
+        if names is None:
+            return True
+        # Two characters and no surname: a short transliteration (普京) or a word (重要, 提出);
+        # longer: every character must occur in some name (习近平 does, 发展了 and 级会议 do not).
+        return names.looks_foreign(bare) if len(bare) == 2 else names.all_seen_in_names(bare)
+
     def from_disk(self, path, exclude=()) -> PersonFinder:
         """Take the pipeline's lexicon again after ``nlp.from_disk`` (the component keeps no data of its own)."""
         self.use_lexicon(pipeline_lexicon(self.nlp, self.lexicon_dir))
@@ -78,7 +102,12 @@ class PersonFinder:
         self._listed_names(text, persons, known)
         self._propagate(text, persons, known)
         persons.sort(key=lambda p: (p.start, -p.end))
-        doc._.kg_persons = _without_overlaps(persons)
+        kept = _without_overlaps([p for p in persons if self.plausible(p.name)])
+        names = {p.name for p in kept}
+        holdings[:] = [h for h in holdings if h.person in names]
+        spouses = get_list(doc, "kg_spouses")
+        spouses[:] = [s for s in spouses if s.a in names and s.b in names]
+        doc._.kg_persons = kept
         return doc
 
     def _spouses(self, doc, persons, known, sentences, foreign) -> None:

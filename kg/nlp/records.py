@@ -68,11 +68,13 @@ class EventRecord:
     date: DateMention | None = None
     visitor: str | None = None
     destination: str | None = None
+    #: what the text calls a gathering (推动长江经济带发展领导小组会议); part of its identity
+    name: str | None = None
 
     @property
-    def key(self) -> tuple[str, tuple[str, ...]]:
-        """Identity within a document: the same class with the same principals is one event."""
-        return self.klass, tuple(sorted(self.principals))
+    def key(self) -> tuple[str, tuple[str, ...], str | None]:
+        """Identity within a document: the same class with the same principals (and name) is one event."""
+        return self.klass, tuple(sorted(self.principals)), self.name
 
 
 EXTENSIONS = {

@@ -29,6 +29,7 @@ from kg.nlp.records import EventRecord, PersonMention, doc_text, get_list, regis
 MEETING_CLASSES = {"Talks", "Meeting"}
 PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
 CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
+GATHERING = "Gathering"
 
 
 class RelationExtractor:
@@ -44,6 +45,10 @@ class RelationExtractor:
         self.lexicon = lexicon
         self.nouns = sorted(lexicon.events, key=len, reverse=True)
         lexicon.index_words(self.nouns)
+        self.gathering_verbs = sorted(lexicon.words("gathering_verb"), key=len, reverse=True)
+        self.gathering_heads = sorted(lexicon.words("gathering_head"), key=len, reverse=True)
+        lexicon.index_words(self.gathering_verbs)
+        lexicon.index_words(self.gathering_heads)
 
     def from_disk(self, path, exclude=()) -> RelationExtractor:
         """Take the pipeline's lexicon again after ``nlp.from_disk`` (the component keeps no data of its own)."""
@@ -222,7 +227,67 @@ class RelationExtractor:
                 event = self._visit(text, sent, in_sent, pos, noun)
                 if event:
                     found.append(event)
+        found.extend(self._gatherings(text, sent, in_sent, state, order))
         return found
+
+    # --- gatherings ----------------------------------------------------------------
+
+    def _gatherings(self, text, sent, in_sent, state, order) -> list[EventRecord]:
+        """出席/参加/主持召开 + the name of a gathering: the persons before the verb attend it.
+
+        The name runs from after the verb to a gathering head (会议, 座谈会, 开幕式 …) that ends the
+        clause or is followed by a link word (并, 时, 上); a bare head (出席会议) is the latest gathering.
+        """
+        found: list[EventRecord] = []
+        pos = sent[0]
+        while pos < sent[1]:
+            verb = self.lexicon.starts_with(text, pos, self.gathering_verbs)
+            if verb is None:
+                pos += 1
+                continue
+            after = pos + len(verb)
+            name = self._gathering_name(text, sent, after)
+            if name is not None:
+                event = self._gathering(text, sent, in_sent, state, order, pos, name)
+                if event is not None:
+                    found.append(event)
+            pos = after
+        return found
+
+    def _gathering_name(self, text: str, sent: tuple[int, int], start: int) -> str | None:
+        if text.startswith("了", start):
+            start += 1
+        end = self._clause_end(text, sent, start)
+        links = self.lexicon.words("gathering_link")
+        for i in range(start, min(end, start + 40)):
+            head = self.lexicon.starts_with(text, i, self.gathering_heads)
+            if head is None:
+                continue
+            stop = i + len(head)
+            if stop == end or text.startswith(links, stop):
+                name = text[start:stop]
+                if self.lexicon.ends_with(name, len(name), self.nouns) is None:  # 出席会见: the meeting's own rules
+                    return name
+        return None
+
+    def _gathering(self, text, sent, in_sent, state, order, pos, name) -> EventRecord | None:
+        clause_start = self._clause_start(text, sent, pos)
+        who = [p.name for p in in_sent if clause_start <= p.start and p.end <= pos and not self._is_modifier(text, p)]
+        if not who:
+            who = self._subject_before(text, sent[0], pos, in_sent, state, order)
+        if not who:
+            return None
+        if name in self.gathering_heads or name.startswith(self.lexicon.words("gathering_reference")):
+            # 出席会议, 出席上述活动: the gathering the story is about
+            latest = next((e for e in reversed(order) if e.klass == GATHERING), None)
+            if latest is None:
+                return None
+            name = latest.name
+        place = self._place_after_zai(text, clause_start, pos, in_sent)
+        event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
+        for person in dict.fromkeys(who):
+            event.attendees[person] = sent
+        return event
 
     def _conjunction_before(self, text: str, floor: int, chain_start: int) -> int | None:
         """Position of 同/与/和 right before a guest's title chain, allowing a short body the

@@ -188,7 +188,8 @@ def _sentences_with(sentences: list[tuple[int, int]], offsets: list[int],
 
 def cue_matcher(lexicon: Lexicon) -> Callable[[str], list[int]]:
     """Where a text holds relation cues (event nouns, attendance words, ``ner_cues`` words): start, end, start, end..."""
-    words = sorted(set(lexicon.events) | set(lexicon.attendance) | set(lexicon.ner_cues), key=len, reverse=True)
+    words = sorted(set(lexicon.events) | set(lexicon.attendance) | set(lexicon.ner_cues) | set(lexicon.titles),
+                   key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, words))) if words else re.compile(r"(?!)")
     return lambda text: [offset for match in pattern.finditer(text) for offset in match.span()]
 

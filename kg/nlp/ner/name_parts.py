@@ -114,6 +114,15 @@ class NamePool:
     def _name_chars(self) -> frozenset[str]:
         return frozenset(self.given) | frozenset(self.foreign) | {c for family in self.family for c in family}
 
+    def looks_foreign(self, name: str, min_count: int = 2) -> bool:
+        """Whether every character of ``name`` is one transliterated names use (seen ``min_count`` times or
+        more in the counted foreign names): 普京, 泽连斯基 are; 重要, 省委, 发展了 are not."""
+        return all(self.foreign.get(c, 0) >= min_count or c == NAME_DOT for c in name)
+
+    def all_seen_in_names(self, name: str) -> bool:
+        """Whether every character of ``name`` occurs in some counted name (surname, given or foreign)."""
+        return all(self.family.get(c) or self.given.get(c) or self.foreign.get(c) or c == NAME_DOT for c in name)
+
     def all_in_names(self, text: str) -> bool:
         """Whether every character of ``text`` is seen in some counted name."""
         return all(c in self._name_chars for c in text)
