@@ -10,6 +10,7 @@ the first date) begins.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -60,6 +61,38 @@ def find_dateline(text: str, agencies: set[str] | None = None) -> Dateline | Non
     return None
 
 
+BYLINE_NAMES = re.compile(r"[ \t\u3000]*[/／]?[ \t\u3000]*((?:[\u4e00-\u9fff](?: (?=[\u4e00-\u9fff](?:[）)\s、，,]|$)))?"
+                          r"[\u4e00-\u9fff]{1,3}(?:[、，, \t\u3000]+|(?=[）)\n])|$))+)")
+BYLINE_WINDOW = 200  # characters at the head and at the tail of an article where a byline stands
+
+
+def find_bylines(text: str, lexicon: Lexicon) -> list[tuple[int, int, list[str]]]:
+    """Bylines near the head or the tail: ``(start, end, reporters)``.
+
+    记者 opens one when a bracket, a 讯/电 dateline, an agency or paper name, 全媒体 or 见习
+    stands right before it (本报讯（记者 王五 赵六）, 新华社记者张三、李四); the names follow, each with
+    a known surname; a photo credit (…摄) names no author. 通讯员 are not reporters.
+    """
+    found = []
+    openers = lexicon.words("byline_opener")
+    windows = {(0, min(len(text), BYLINE_WINDOW)), (max(0, len(text) - BYLINE_WINDOW), len(text))}
+    for low, high in sorted(windows):
+        pos = text.find("记者", low, high)
+        while pos != -1:
+            opened = pos == 0 or text[pos - 1] == "\n" or text.endswith(openers, 0, pos) or text[pos - 1] in " \u3000"
+            match = BYLINE_NAMES.match(text, pos + 2) if opened else None
+            if match:
+                names = [n.replace(" ", "") for n in re.split(r"[、，,\t\u3000]+| (?![\u4e00-\u9fff](?:[）)\s、，,]|$))",
+                                                              match.group(1)) if n.strip()]
+                names = list(itertools.takewhile(
+                    lambda n: 2 <= len(n) <= 4 and lexicon.starts_with(n, 0, lexicon.surnames) is not None, names))
+                credit = text.startswith("摄", match.end()) or text[match.end() - 1:match.end() + 1].strip().startswith("摄")
+                if names and not credit:
+                    found.append((pos, match.end(), names))
+            pos = text.find("记者", pos + 2, high)
+    return found
+
+
 def split_headline(text: str, lexicon: Lexicon | None = None) -> tuple[str | None, str]:
     """(headline, body): first line before a blank line, or a headline glued to the lead."""
     lines = text.strip().splitlines()
@@ -101,10 +134,15 @@ def shape_article(article: Article, lexicon: Lexicon | None = None) -> Article:
     dateline = find_dateline(raw, lexicon.agencies)
     if dateline is not None:
         raw = (raw[:dateline.start] + raw[dateline.end:]).strip()
+    reporters = list(article.reporters)
+    for start, end, names in reversed(find_bylines(raw, lexicon)):
+        reporters = [*names, *(r for r in reporters if r not in names)]
+        raw = raw[:start] + raw[end:]
+    raw = raw.strip() if reporters != list(article.reporters) else raw
     headline, body = (article.title, raw.strip()) if article.title else split_headline(raw, lexicon)
     if not body:
         raise ArticleError(f"{article.path or article.id}: no article text besides the headline")
-    return replace(article, text=body, title=headline, dateline=dateline, digest="",
+    return replace(article, text=body, title=headline, dateline=dateline, digest="", reporters=reporters,
                    source=article.source or (dateline.agency if dateline else None))
 
 

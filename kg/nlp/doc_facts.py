@@ -91,8 +91,8 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
     if article.dateline:
         line = article.dateline
         result.add(art, Relation.PUBLISHER, Node(NodeKind.ORGANIZATION, line.agency, line.agency), None)
-        for reporter in line.reporters:
-            result.add(art, Relation.AUTHOR, person_node(reporter), None)
+    for reporter in dict.fromkeys([*(article.dateline.reporters if article.dateline else []), *article.reporters]):
+        result.add(art, Relation.AUTHOR, person_node(reporter), None)
     return result
 
 

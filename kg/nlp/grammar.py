@@ -91,7 +91,8 @@ class Grammar:
         unit = self.lex.match_at(name, 0)
         if unit is not None and unit.text == name:
             return False
-        if name.endswith(("国", "方", "们")):
+        # 美国, 中方, 他们; but 王建国, a surname with a given name that ends so, is a name.
+        if name.endswith(("国", "方", "们")) and (len(name) == 2 or not self.lex.starts_with(name, 0, self.lex.surnames)):
             return False
         return all(is_han(c) or c in NAME_JOINERS for c in name)
 

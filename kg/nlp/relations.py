@@ -248,7 +248,8 @@ class RelationExtractor:
             after = pos + len(verb)
             name = self._gathering_name(text, sent, after)
             if name is not None:
-                event = self._gathering(text, sent, in_sent, state, order, pos, name)
+                event = self._gathering(text, sent, in_sent, state, order, pos, name,
+                                        held=verb in self.lexicon.words("gathering_holder"))
                 if event is not None:
                     found.append(event)
             pos = after
@@ -270,12 +271,14 @@ class RelationExtractor:
                     return name
         return None
 
-    def _gathering(self, text, sent, in_sent, state, order, pos, name) -> EventRecord | None:
+    def _gathering(self, text, sent, in_sent, state, order, pos, name, held: bool = False) -> EventRecord | None:
+        """The gathering ``name`` with the persons before the verb at ``pos``; one that bodies hold
+        (``held``: 两省召开座谈会) exists without them, for the persons who attend it later."""
         clause_start = self._clause_start(text, sent, pos)
         who = [p.name for p in in_sent if clause_start <= p.start and p.end <= pos and not self._is_modifier(text, p)]
         if not who:
             who = self._subject_before(text, sent[0], pos, in_sent, state, order)
-        if not who:
+        if not who and not held:
             return None
         if name in self.gathering_heads or name.startswith(self.lexicon.words("gathering_reference")):
             # 出席会议, 出席上述活动: the gathering the story is about

@@ -49,3 +49,20 @@ def test_shaping_changes_the_digest_with_the_text():
     shaped = shape_article(raw)
     assert shaped.title == "李强会见黄循财" and shaped.content_hash != raw.content_hash
     assert shaped.content_hash == make_article(LEAD, article_id="d").content_hash
+
+
+def test_bylines_name_the_reporters_and_leave_the_body():
+    article = news_article("本报讯（记者 孙明远 见习记者 赵雪）3月2日，市政府召开会议。", article_id="b")
+    assert article.reporters == ["孙明远", "赵雪"] and "记者" not in article.text
+    line = news_article("新华社杭州5月4日电\n新华社记者周立、吴桐\n钱塘江畔，游人如织。", article_id="c")
+    assert line.reporters == ["周立", "吴桐"] or line.dateline.reporters + line.reporters == ["周立", "吴桐"]
+
+
+def test_a_correspondent_a_photo_credit_and_a_reporter_in_the_story_are_not_bylines():
+    from kg.nlp.article_parts import find_bylines
+    from kg.nlp.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    assert find_bylines("（记者 孙明远 通讯员 何平）", lexicon)[0][2] == ["孙明远"]
+    assert find_bylines("他接受记者采访时说，记者王明看到了。", lexicon) == []
+    assert find_bylines("会场一角。 新华社记者 周立 摄", lexicon) == []

@@ -84,3 +84,12 @@ def test_dateline_gives_authors_and_event_date(extract_text):
     assert {o.label for o in (f.object for f in facts.facts if f.relation == "author")} == {"王明", "张华"}
     (date,) = [f.object for f in facts.facts if f.relation == "startDate"]
     assert date.iso() == "--03-28"
+
+
+def test_a_gathering_has_its_attendees_place_and_later_attendees(extract_text):
+    facts = extract_text("省政府3日在杭州召开全省安全生产工作会议。省长王建国主持会议并讲话。"
+                         "副省长刘晓东、陈立群出席会议。")
+    attended = {s for s, o in relation_pairs(facts, "attendee") for s in [o] if "安全生产工作会议" in s} or {
+        o for s, o in relation_pairs(facts, "attendee") if "安全生产工作会议" in s}
+    assert {"王建国", "刘晓东", "陈立群"} <= attended
+    assert any("安全生产工作会议" in s and o == "杭州" for s, o in relation_pairs(facts, "location"))
