@@ -170,10 +170,13 @@ class Grammar:
             if unit is None and taken and token_spans:
                 unit = self._sandwiched_word(text, start, token_spans)
             if unit is None:
+                unit = self.lex.gazetteer_country_ending_at(text, start)  # 阿塞拜疆|总统
+            if unit is None:
                 unit = self._place_qualifier(text, start)  # 四川省|人大常委会副主任
-            if unit is None and taken and text[start - 1] in self.lex.words("admin_prefix") and (
-                    start == 1 or text[start - 2] in DELIMITERS or text[start - 2] in self.lex.words("chain_joiner")):
-                unit = Unit(start - 1, start, ORG, text[start - 1])  # 省|人大常委会副主任: this province's
+            if unit is None:
+                unit = self._bounded_prefix(text, start, taken)  # 省|人大常委会副主任, 俄|总统助理
+            if unit is None and taken and token_spans:
+                unit = self._body_name_before(text, start, token_spans)  # 清华|大学, 比亚迪|股份|有限公司
             if unit is None:
                 break
             if unit.kind == COUNTRY:
@@ -198,6 +201,22 @@ class Grammar:
                    or self.lex.ends_with(text, start, self.lex.name_openers) is not None)
         return unit if bounded or (len(unit.text) >= 3 and unit.text[-1] in self.lex.words("admin_prefix")) else None
 
+    def _opens_chain(self, text: str, start: int) -> bool:
+        """Whether a chain may begin at ``start``: the text's start, a delimiter, a chain joiner or a name opener."""
+        return (start == 0 or text[start - 1] in DELIMITERS or text[start - 1] in self.lex.words("chain_joiner")
+                or self.lex.ends_with(text, start, self.lex.name_openers) is not None)
+
+    def _bounded_prefix(self, text: str, end: int, taken: int) -> Unit | None:
+        """A short word that opens a chain: this province's (省, 自治区) before a body, or a country's
+        one-character name (俄, 乌, 美) before a title."""
+        prefix = self.lex.ends_with(text, end, sorted(self.lex.words("admin_prefix"), key=len, reverse=True))
+        if prefix and taken and self._opens_chain(text, end - len(prefix)):
+            return Unit(end - len(prefix), end, ORG, prefix)
+        char = text[end - 1] if end else ""
+        if char in self.lex.country_abbr and self._opens_chain(text, end - 1):
+            return Unit(end - 1, end, COUNTRY, char)
+        return None
+
     def _org_token_ending_at(self, text: str, end: int, token_spans) -> Unit | None:
         if not token_spans:
             return None
@@ -207,6 +226,32 @@ class Grammar:
                 if all(is_han(c) for c in word) and self.lex.is_org_word(word):
                     return Unit(t_start, t_end, ORG, word)
         return None
+
+    def _body_name_before(self, text: str, end: int, token_spans) -> Unit | None:
+        """The proper name of a body the lexicons do not know (清华 in 清华大学, 比亚迪股份 in
+        比亚迪股份有限公司): one or two words of two or more characters right before a body, when the
+        chain then opens there (a delimiter, a joiner or a name opener before it, or a known place)."""
+        start = end
+        for _ in range(2):
+            spans = token_spans.get(start, ())
+            if not spans:
+                return None
+            t_start, t_end = spans[0]
+            word = text[t_start:t_end]
+            if len(word) < 2 or not all(is_han(c) for c in word) or self._is_function_word(word):
+                return None
+            start = t_start
+            if self._opens_chain(text, start) or self.lex.match_ending_at(text, start, (ORG, COUNTRY)) or (
+                    self.lex.gazetteer_ending_at(text, start)):
+                return Unit(start, end, ORG, text[start:end])
+        return None
+
+    def _is_function_word(self, word: str) -> bool:
+        """A verb or cue kg reads (会见, 出席, 强调): never part of a body's name."""
+        lex = self.lex
+        return bool(word in lex.name_openers or word in lex.name_stops or word in lex.attendance
+                    or word in lex.events or word in lex.words("gathering_verb") or word in lex.words("speech_verb")
+                    or lex.starts_with(word, 0, lex.name_stops))
 
     def _sandwiched_word(self, text: str, end: int, token_spans) -> Unit | None:
         """A word between two bodies (财经 in 中央|财经|领导小组) belongs to the body."""

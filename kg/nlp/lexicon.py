@@ -60,7 +60,8 @@ class Lexicon:
     events: dict[str, str] = field(default_factory=dict)  # noun -> event class
     attendance: list[str] = field(default_factory=list)
     ner_cues: list[str] = field(default_factory=list)  # with events and attendance: sentences NER reads
-    gazetteer_places: set[str] = field(default_factory=set)  # the NER model's place feature only
+    gazetteer_places: set[str] = field(default_factory=set)  # the NER model's place feature; posts' place qualifiers
+    gazetteer_countries: set[str] = field(default_factory=set)  # ISO 3166-1 names: post qualifiers, never persons
     word_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> words, in file order
     _index: dict[str, str] = field(default_factory=dict, repr=False)
     _max_len: int = 0
@@ -101,6 +102,8 @@ class Lexicon:
         for line in _lines(root / "word_classes.tsv"):
             klass, _, word = line.partition("\t")
             lex.word_classes[klass.strip()] = (*lex.word_classes.get(klass.strip(), ()), word.strip())
+        if (root / "gazetteer_countries.txt").is_file():
+            lex.gazetteer_countries = set(_lines(root / "gazetteer_countries.txt"))
         if (root / "gazetteer_places.txt").is_file():
             lex.gazetteer_places = set(_lines(root / "gazetteer_places.txt"))
         lex._build_index()
@@ -202,6 +205,19 @@ class Lexicon:
             spans.append((pos, end))
             pos = end
         return spans
+
+    def gazetteer_country_ending_at(self, text: str, end: int) -> Unit | None:
+        """The longest ISO country name (阿塞拜疆) ending exactly at ``end``, as a country unit."""
+        for length in range(min(10, end), 1, -1):
+            word = text[end - length:end]
+            if word in self.gazetteer_countries:
+                return Unit(end - length, end, COUNTRY, word)
+        return None
+
+    def is_place_name(self, word: str) -> bool:
+        """A country (ISO or kg's list) or a Chinese division in its full form (陕西省, 廊坊市)."""
+        return (word in self.gazetteer_countries or self.country_name(word) is not None
+                or (word in self.gazetteer_places and len(word) >= 3 and word[-1] in "省市县区州旗盟"))
 
     def gazetteer_ending_at(self, text: str, end: int) -> Unit | None:
         """The longest gazetteer place (四川省, 廊坊市) ending exactly at ``end``, as a body unit."""

@@ -56,12 +56,14 @@ class PersonFinder:
         the characters transliterated names use (so 重要 in 总书记重要讲话 is not a person)."""
         lexicon = self.lexicon
         bare = name.replace("·", "")
-        if lexicon.is_org_word(bare) or lexicon.is_place_phrase(bare) or lexicon.country_name(bare):
+        if lexicon.is_org_word(bare) or lexicon.is_place_phrase(bare) or lexicon.is_place_name(bare):
             return False
         if lexicon.match_at(bare, 0) is not None and lexicon.match_at(bare, 0).end == len(bare):
             return False
         if lexicon.starts_with(bare, 0, lexicon.surnames) and len(bare) <= 4:
             return True
+        if any(word in bare for word in lexicon.words("admin_prefix") if len(word) >= 2):
+            return False  # 自治区代 (自治区代主席): a division's word, not a name
         names = self.names
         if names is None:
             return True
@@ -103,12 +105,29 @@ class PersonFinder:
         self._propagate(text, persons, known)
         persons.sort(key=lambda p: (p.start, -p.end))
         kept = _without_overlaps([p for p in persons if self.plausible(p.name)])
+        self._shared_titles(text, kept, holdings, sentences)
         names = {p.name for p in kept}
         holdings[:] = [h for h in holdings if h.person in names]
         spouses = get_list(doc, "kg_spouses")
         spouses[:] = [s for s in spouses if s.a in names and s.b in names]
         doc._.kg_persons = kept
         return doc
+
+    def _shared_titles(self, text: str, persons: list[PersonMention], holdings: list[Holding],
+                       sentences: list[tuple[int, int]]) -> None:
+        """A title before a list of names is every listed person's (全国政协副主席甲、乙、丙): the names
+        right after a titled one, parted by 、 alone and without titles of their own, hold its posts."""
+        for i, titled in enumerate(persons):
+            posts = [o for o in titled.offices if o.is_post]
+            if not posts:
+                continue
+            previous = titled
+            for listed in persons[i + 1:]:
+                if listed.offices or text[previous.end:listed.start] not in self.lexicon.words("list_separator"):
+                    break
+                for office in posts:
+                    holdings.append(Holding(listed.name, office, sentence_of(sentences, listed.start)))
+                previous = listed
 
     def _spouses(self, doc, persons, known, sentences, foreign) -> None:
         text = doc_text(doc)

@@ -18,6 +18,8 @@ and writes ``doc._.kg_events``. Patterns, per sentence:
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,6 +32,9 @@ MEETING_CLASSES = {"Talks", "Meeting"}
 PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
 CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
 GATHERING = "Gathering"
+# A date or time of day between a gathering's name and its place (…论坛27日上午在北京举行).
+TRAILING_TIME = re.compile(r"(?:\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
+LEADING_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+")
 
 
 class RelationExtractor:
@@ -238,7 +243,7 @@ class RelationExtractor:
         The name runs from after the verb to a gathering head (会议, 座谈会, 开幕式 …) that ends the
         clause or is followed by a link word (并, 时, 上); a bare head (出席会议) is the latest gathering.
         """
-        found: list[EventRecord] = []
+        found: list[EventRecord] = self._gatherings_named_first(text, sent, in_sent)
         pos = sent[0]
         while pos < sent[1]:
             verb = self.lexicon.starts_with(text, pos, self.gathering_verbs)
@@ -253,6 +258,25 @@ class RelationExtractor:
                 if event is not None:
                     found.append(event)
             pos = after
+        return found
+
+    def _gatherings_named_first(self, text, sent, in_sent) -> list[EventRecord]:
+        """…论坛在重庆举行, 全体会议9日在人民大会堂召开: a clause that opens with a gathering's name and
+        says where it took place; its attendees come with the sentences that follow."""
+        found = []
+        for verb in self.lexicon.words("gathering_passive"):
+            pos = text.find(verb, sent[0], sent[1])
+            while pos != -1:
+                clause_start = self._clause_start(text, sent, pos)
+                zai = text.rfind("在", clause_start, pos)
+                name = LEADING_TIME.sub("", TRAILING_TIME.sub("", text[clause_start:zai if zai != -1 else pos]))
+                place = text[zai + 1:pos].strip() if zai != -1 else ""
+                if (4 <= len(name) <= 60 and name.endswith(tuple(self.gathering_heads))
+                        and not any(clause_start <= p.start < pos for p in in_sent)
+                        and self.lexicon.ends_with(name, len(name), self.nouns) is None
+                        and (not place or self._is_place(place))):
+                    found.append(EventRecord(GATHERING, name, (), sent, place=place or None, name=name))
+                pos = text.find(verb, pos + len(verb), sent[1])
         return found
 
     def _gathering_name(self, text: str, sent: tuple[int, int], start: int) -> str | None:
@@ -280,8 +304,14 @@ class RelationExtractor:
             who = self._subject_before(text, sent[0], pos, in_sent, state, order)
         if not who and not held:
             return None
-        if name in self.gathering_heads or name.startswith(self.lexicon.words("gathering_reference")):
-            # 出席会议, 出席上述活动: the gathering the story is about
+        if name.startswith(self.lexicon.words("gathering_reference")):
+            # 出席上述活动, 参加相关活动: every event the story has reported so far
+            for event in order:
+                if event.klass != "Visit":
+                    for person in dict.fromkeys(who):
+                        event.attendees.setdefault(person, sent)
+            return None
+        if name in self.gathering_heads:  # 出席会议: the gathering the story is about
             latest = next((e for e in reversed(order) if e.klass == GATHERING), None)
             if latest is None:
                 return None
@@ -324,11 +354,11 @@ class RelationExtractor:
             event = EventRecord(klass, label, (host, guest.name), sent, place=place)
             event.attendees[host] = sent
             event.attendees[guest.name] = sent
-            if klass in MEETING_CLASSES:
+            if klass in MEETING_CLASSES and not self._remote(text, clause_start, pos):
                 event.met.append((host, guest.name))
             return [event]
         # 2. X会见Y(和Z): the noun used as a verb, host before it, guests after it.
-        if noun not in ("会见", "会晤", "会面", "通电话"):
+        if noun not in self.lexicon.words("meeting_verb"):
             return []
         hosts = self._subject_before(text, clause_start, pos, in_sent, state, order)
         if not hosts:
@@ -347,10 +377,14 @@ class RelationExtractor:
             event = EventRecord(klass, label, (host, *group), sent, place=place)
             for name in (host, *group):
                 event.attendees[name] = sent
-            if klass in MEETING_CLASSES:
+            if klass in MEETING_CLASSES and not self._remote(text, clause_start, pos):
                 event.met.extend((host, g) for g in group)
             events.append(event)
         return events
+
+    def _remote(self, text: str, start: int, end: int) -> bool:
+        """视频会见, 以视频方式举行会谈: the clause says the principals were not in one place."""
+        return any(text.find(word, start, end + 2) != -1 for word in self.lexicon.words("remote_marker"))
 
     def _ceremony(self, text, sent, in_sent, state, order, pos, noun, klass) -> EventRecord | None:
         clause_start = self._clause_start(text, sent, pos)

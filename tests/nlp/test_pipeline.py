@@ -93,3 +93,32 @@ def test_a_gathering_has_its_attendees_place_and_later_attendees(extract_text):
         o for s, o in relation_pairs(facts, "attendee") if "安全生产工作会议" in s}
     assert {"王建国", "刘晓东", "陈立群"} <= attended
     assert any("安全生产工作会议" in s and o == "杭州" for s, o in relation_pairs(facts, "location"))
+
+
+def test_a_title_before_a_list_of_names_is_every_listed_persons(extract_text):
+    facts = extract_text("全国政协副主席马晓光、林志远、胡宏伟出席会议。")
+    holders = {s for s, o in relation_pairs(facts, "holds") if o == "全国政协副主席"}
+    assert holders == {"马晓光", "林志远", "胡宏伟"}
+
+
+def test_a_country_or_province_before_a_title_qualifies_the_post_and_is_no_person(extract_text):
+    facts = extract_text("他们是：阿塞拜疆总统阿利耶夫、亚美尼亚总统哈恰图良。会上，四川省副省长刘文杰讲话。")
+    holds = relation_pairs(facts, "holds")
+    assert ("阿利耶夫", "阿塞拜疆总统") in holds and ("刘文杰", "四川省副省长") in holds
+    persons = {f.object.label for f in facts.facts if f.relation == "mentions" and f.object.kind == "Person"}
+    assert not persons & {"阿塞拜疆", "亚美尼亚"}
+
+
+def test_a_video_meeting_is_attended_but_not_met(extract_text):
+    facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
+    assert not relation_pairs(facts, "met")
+    assert {o for _, o in relation_pairs(facts, "attendee")} >= {"习近平", "卢拉"}
+
+
+def test_a_gathering_named_first_then_attended_by_reference(extract_text):
+    facts = extract_text("第五届全国农业发展论坛12日在成都开幕。农业农村部部长孙光明出席开幕式并讲话。"
+                         "副部长周立新等出席相关活动。")
+    forum = {s for s, o in relation_pairs(facts, "location") if o == "成都"}
+    assert any("农业发展论坛" in s for s in forum)
+    attendees = {o for s, o in relation_pairs(facts, "attendee") if "农业发展论坛" in s}
+    assert {"孙光明", "周立新"} <= attendees
