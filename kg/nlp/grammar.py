@@ -126,6 +126,17 @@ class Grammar:
             return None  # not a Chinese name, and nothing says it is foreign
         return end if self.valid_name(text[pos:end]) else None
 
+    def _word_name_before(self, text: str, end: int, words: set[tuple[int, int]]) -> int | None:
+        """A segmenter word of two or three characters ending at ``end`` that is a Chinese name."""
+        for length in (3, 2):
+            start = end - length
+            if start >= 0 and (start, end) in words:
+                name = text[start:end]
+                if self.lex.starts_with(name, 0, self.lex.surnames) and self.valid_name(name) and not (
+                        self.lex.starts_with(name, 0, self.lex.name_stops)):
+                    return start
+        return None
+
     def read_name_before(self, text: str, end: int, known: set[str] | None = None) -> int | None:
         """Start of a name that ends at ``end`` (before an honorific: 特朗普总统).
 
@@ -301,11 +312,17 @@ class Grammar:
         return self.lex.starts_with(text, pos, self.lex.surnames) is None
 
     def honorific_names(self, text: str, known: set[str], units: list[Unit] | None = None,
-                        ) -> list[tuple[int, int, Unit]]:
-        """Names right before a title that no name follows (习近平主席, 特朗普总统)."""
+                        words: set[tuple[int, int]] | None = None) -> list[tuple[int, int, Unit]]:
+        """Names right before a title that no name follows (习近平主席, 特朗普总统).
+
+        ``words``: the segmenter's words as (start, end); a Chinese name (surname first) that is one
+        word right before the title needs no delimiter on its left (贯彻|习近平|总书记).
+        """
         found = []
         for title in (u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE):
             start = self.read_name_before(text, title.start, known)
+            if start is None and words:
+                start = self._word_name_before(text, title.start, words)
             if start is None:
                 continue
             name = text[start:title.start]

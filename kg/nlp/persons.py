@@ -94,7 +94,7 @@ class PersonFinder:
                     holdings.append(Holding(titled.name, office, sentence_of(sentences, titled.start)))
         known = {p.name for p in persons}
 
-        for start, end, _title in self.grammar.honorific_names(text, known, units):
+        for start, end, _title in self.grammar.honorific_names(text, known, units, set(token_spans)):
             name = text[start:end]
             persons.append(PersonMention(start, end, name))
             known.add(name)

@@ -52,6 +52,7 @@ class RelationExtractor:
         lexicon.index_words(self.nouns)
         self.gathering_verbs = sorted(lexicon.words("gathering_verb"), key=len, reverse=True)
         self.gathering_heads = sorted(lexicon.words("gathering_head"), key=len, reverse=True)
+        self.gathering_verbs_tuple = tuple(self.gathering_verbs)
         lexicon.index_words(self.gathering_verbs)
         lexicon.index_words(self.gathering_heads)
 
@@ -299,7 +300,11 @@ class RelationExtractor:
         """The gathering ``name`` with the persons before the verb at ``pos``; one that bodies hold
         (``held``: 两省召开座谈会) exists without them, for the persons who attend it later."""
         clause_start = self._clause_start(text, sent, pos)
-        who = [p.name for p in in_sent if clause_start <= p.start and p.end <= pos and not self._is_modifier(text, p)]
+        # The persons before the verb, back to the sentence's start or an earlier verb of this kind:
+        # a list of titled names runs over commas (甲，乙、丙出席会议).
+        floor = max([sent[0], *(i + 1 for i in range(sent[0], pos) if text.startswith(self.gathering_verbs_tuple, i))])
+        floor = min(floor, clause_start)
+        who = [p.name for p in in_sent if floor <= p.start and p.end <= pos and not self._is_modifier(text, p)]
         if not who:
             who = self._subject_before(text, sent[0], pos, in_sent, state, order)
         if not who and not held:
@@ -367,7 +372,11 @@ class RelationExtractor:
         guests = [p.name for p in in_sent if pos < p.start and not self._is_modifier(text, p)]
         guests = [g for g in dict.fromkeys(guests) if g != host]
         if not guests:
-            return []
+            # 会见了出席论坛的各国使节: the guests go unnamed; the host's meeting is still one to attend.
+            event = EventRecord(klass, f"{host}{noun}", (host,), sent,
+                                place=self._place_after_zai(text, clause_start, pos, in_sent))
+            event.attendees[host] = sent
+            return [event]
         place = self._place_after_zai(text, clause_start, pos, in_sent)
         separately = text[max(pos - 2, 0):pos] == "分别"
         groups = [[g] for g in guests] if separately else [guests]
