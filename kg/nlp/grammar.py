@@ -45,8 +45,9 @@ class Office:
 
     @property
     def is_post(self) -> bool:
-        """Whether the office names a post on its own (国务院副总理 yes, bare 总统 no)."""
-        return self.qualified
+        """Whether the office names a post: a title before a name is one as the article writes it
+        (国务院副总理, and a bare 副省长 or 总统 too: the guidelines' post is the title as written)."""
+        return True
 
 
 @dataclass

@@ -60,6 +60,8 @@ class PersonFinder:
             return False
         if lexicon.match_at(bare, 0) is not None and lexicon.match_at(bare, 0).end == len(bare):
             return False
+        if lexicon.starts_with(bare, 0, lexicon.name_stops) or lexicon.ends_with(bare, len(bare), lexicon.name_stops):
+            return False  # 上周 (主席上周), 连续第 (总书记连续第13年)
         if lexicon.starts_with(bare, 0, lexicon.surnames) and len(bare) <= 4:
             return True
         if any(word in bare for word in lexicon.words("admin_prefix") if len(word) >= 2):
