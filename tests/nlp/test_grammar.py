@@ -34,9 +34,10 @@ def test_jian_joins_offices(grammar):
     assert chains(grammar, "国务委员兼国防部部长董军参加。") == [("董军", ["国务委员", "国防部部长"])]
 
 
-def test_bare_title_is_no_post(grammar):
+def test_bare_title_is_a_post_as_written_but_unqualified(grammar):
     found = grammar.titled_names("他说，总统李明将访问。")
-    assert all(not o.is_post for t in found for o in t.offices)
+    offices = [o for t in found for o in t.offices]
+    assert [(o.text, o.is_post, o.qualified) for o in offices] == [("总统", True, False)]
 
 
 def test_word_after_title_is_not_a_name(grammar):
