@@ -245,6 +245,7 @@ class RelationExtractor:
         clause or is followed by a link word (并, 时, 上); a bare head (出席会议) is the latest gathering.
         """
         found: list[EventRecord] = self._gatherings_named_first(text, sent, in_sent)
+        found += self._inspections(text, sent, in_sent)
         pos = sent[0]
         while pos < sent[1]:
             verb = self.lexicon.starts_with(text, pos, self.gathering_verbs)
@@ -259,6 +260,25 @@ class RelationExtractor:
                 if event is not None:
                     found.append(event)
             pos = after
+        return found
+
+    def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
+        """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""
+        found = []
+        for verb in self.lexicon.words("inspection_verb"):
+            pos = text.find(verb, sent[0], sent[1])
+            while pos != -1:
+                clause_start = self._clause_start(text, sent, pos)
+                who = [p.name for p in in_sent if clause_start <= p.start and p.end <= pos
+                       and not self._is_modifier(text, p)]
+                place = self._place_after_zai(text, clause_start, pos, in_sent)
+                if who and place and not text.startswith(("团", "组"), pos + len(verb)):
+                    name = f"{who[0]}在{place}{verb}"
+                    event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
+                    for person in dict.fromkeys(who):
+                        event.attendees[person] = sent
+                    found.append(event)
+                pos = text.find(verb, pos + len(verb), sent[1])
         return found
 
     def _gatherings_named_first(self, text, sent, in_sent) -> list[EventRecord]:
@@ -316,11 +336,14 @@ class RelationExtractor:
                     for person in dict.fromkeys(who):
                         event.attendees.setdefault(person, sent)
             return None
-        if name in self.gathering_heads:  # 出席会议: the gathering the story is about
-            latest = next((e for e in reversed(order) if e.klass == GATHERING), None)
-            if latest is None:
-                return None
-            name = latest.name
+        if name in self.gathering_heads:
+            # 出席会议: the gathering the story is about, the latest so named (…会议) before any other
+            gatherings = [e for e in reversed(order) if e.klass == GATHERING]
+            latest = next((e for e in gatherings if e.name.endswith(name)), gatherings[0] if gatherings else None)
+            if latest is not None:
+                name = latest.name
+            elif not held:
+                return None  # 两省举行座谈会: a gathering named by its kind alone is still one
         place = self._place_after_zai(text, clause_start, pos, in_sent)
         event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
         for person in dict.fromkeys(who):
