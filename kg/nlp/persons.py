@@ -56,7 +56,14 @@ class PersonFinder:
         the characters transliterated names use (so 重要 in 总书记重要讲话 is not a person)."""
         lexicon = self.lexicon
         bare = name.replace("·", "")
-        if lexicon.is_org_word(bare) or lexicon.is_place_phrase(bare) or lexicon.is_place_name(bare):
+        surname = lexicon.starts_with(bare, 0, lexicon.surnames) is not None
+        # A body: a known one, or one with a body ending (江西省委, 宣传部); after a surname the endings
+        # that also end given names (军, 社) do not count (袁家军 and 鹿心社 are persons).
+        weak = lexicon.words("given_name_ending")
+        if bare in lexicon.organizations or any(bare.endswith(s) and bare != s and not (surname and s in weak)
+                                                for s in lexicon.org_suffixes):
+            return False
+        if lexicon.is_place_phrase(bare) or lexicon.is_place_name(bare):
             return False
         if lexicon.match_at(bare, 0) is not None and lexicon.match_at(bare, 0).end == len(bare):
             return False
