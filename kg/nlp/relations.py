@@ -169,6 +169,8 @@ class RelationExtractor:
         return None
 
     def _is_place(self, phrase: str) -> bool:
+        if phrase in self.lexicon.words("city_short"):  # 在京
+            return True
         if not 2 <= len(phrase) <= 16 or any(c.isdigit() for c in phrase):
             return False
         return (self.lexicon.is_place_phrase(phrase) or phrase in self.lexicon.countries
