@@ -208,24 +208,16 @@ class Lexicon:
 
     def gazetteer_country_ending_at(self, text: str, end: int) -> Unit | None:
         """The longest ISO country name (阿塞拜疆) ending exactly at ``end``, as a country unit."""
-        for length in range(min(10, end), 1, -1):
-            word = text[end - length:end]
-            if word in self.gazetteer_countries:
-                return Unit(end - length, end, COUNTRY, word)
-        return None
+        return _longest_ending_at(text, end, self.gazetteer_countries, 10, COUNTRY)
+
+    def gazetteer_ending_at(self, text: str, end: int) -> Unit | None:
+        """The longest gazetteer place (四川省, 廊坊市) ending exactly at ``end``, as a body unit."""
+        return _longest_ending_at(text, end, self.gazetteer_places, 8, ORG)
 
     def is_place_name(self, word: str) -> bool:
         """A country (ISO or kg's list) or a Chinese division in its full form (陕西省, 廊坊市)."""
         return (word in self.gazetteer_countries or self.country_name(word) is not None
-                or (word in self.gazetteer_places and len(word) >= 3 and word[-1] in "省市县区州旗盟"))
-
-    def gazetteer_ending_at(self, text: str, end: int) -> Unit | None:
-        """The longest gazetteer place (四川省, 廊坊市) ending exactly at ``end``, as a body unit."""
-        for length in range(min(8, end), 1, -1):
-            word = text[end - length:end]
-            if word in self.gazetteer_places:
-                return Unit(end - length, end, ORG, word)
-        return None
+                or (word in self.gazetteer_places and len(word) >= 3 and word.endswith(self.words("admin_prefix"))))
 
     def _abbr_at(self, text: str, pos: int) -> Unit | None:
         char = text[pos]
@@ -285,6 +277,14 @@ class Lexicon:
             return True
         # A suffix of three or more characters (人民大会堂) is a place by itself.
         return any(phrase.endswith(s) and (len(phrase) > len(s) or len(s) >= 3) for s in self.place_suffixes)
+
+
+def _longest_ending_at(text: str, end: int, words: set[str], longest: int, kind: str) -> Unit | None:
+    """The longest of ``words`` (two to ``longest`` characters) that ends exactly at ``end``."""
+    for length in range(min(longest, end), 1, -1):
+        if text[end - length:end] in words:
+            return Unit(end - length, end, kind, text[end - length:end])
+    return None
 
 
 @lru_cache(maxsize=4)

@@ -19,6 +19,8 @@ from spacy.tokens import Doc
 from kg.nlp.grammar import NAME_JOINERS, Grammar
 from kg.nlp.lexicon import TITLE, Lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
+from kg.nlp.ner.component import CharNer
+from kg.nlp.ner.name_parts import NamePool
 from kg.nlp.records import (
     Holding,
     PersonMention,
@@ -37,6 +39,7 @@ class PersonFinder:
     def __init__(self, nlp: Language, lexicon_dir: str | None):
         register_extensions()
         self.nlp, self.lexicon_dir = nlp, lexicon_dir
+        self.pool: NamePool | None = None
         self.use_lexicon(pipeline_lexicon(nlp, lexicon_dir))
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
@@ -45,11 +48,10 @@ class PersonFinder:
         self.grammar = Grammar(lexicon)
         self.place_endings = [s for s in lexicon.place_suffixes if len(s) >= 2]
 
-    @property
-    def names(self):
-        """The NER component's name-part counts (:class:`NamePool`), when the pipeline has one."""
-        ner = next((c for _, c in self.nlp.pipeline if hasattr(c, "names")), None) if self.nlp else None
-        return getattr(ner, "names", None)
+    def _name_pool(self) -> NamePool | None:
+        """The NER component's name-part counts, when the pipeline runs one."""
+        ner = next((c for _, c in self.nlp.pipeline if isinstance(c, CharNer)), None) if self.nlp else None
+        return ner.names if ner is not None else None
 
     def plausible(self, name: str) -> bool:
         """A name, not a body, place, country or title read as one; a name without a surname is made of
@@ -73,7 +75,7 @@ class PersonFinder:
             return True
         if any(word in bare for word in lexicon.words("admin_prefix") if len(word) >= 2):
             return False  # 自治区代 (自治区代主席): a division's word, not a name
-        names = self.names
+        names = self.pool
         if names is None:
             return True
         # Two characters and no surname: a short transliteration (普京) or a word (重要, 提出);
@@ -86,6 +88,7 @@ class PersonFinder:
         return self
 
     def __call__(self, doc: Doc) -> Doc:
+        self.pool = self._name_pool()  # looked up per Doc: a pipeline may run with its NER disabled
         text = doc_text(doc)
         sentences = sentence_spans(doc)
         bounds = doc.to_array([IDX, LENGTH]).tolist()  # arrays: far cheaper than a Token object per word

@@ -187,7 +187,8 @@ def _sentences_with(sentences: list[tuple[int, int]], offsets: list[int],
 
 
 def cue_matcher(lexicon: Lexicon) -> Callable[[str], list[int]]:
-    """Where a text holds relation cues (event nouns, attendance words, ``ner_cues`` words): start, end, start, end..."""
+    """Where a text holds relation cues (event nouns, attendance words, ``ner_cues`` words) or a title, where a
+    person the model finds can take part in a relation or hold a post: start, end, start, end..."""
     words = sorted(set(lexicon.events) | set(lexicon.attendance) | set(lexicon.ner_cues) | set(lexicon.titles),
                    key=len, reverse=True)
     pattern = re.compile("|".join(map(re.escape, words))) if words else re.compile(r"(?!)")
