@@ -35,7 +35,7 @@ def _article_json(article: Article) -> dict[str, Any]:
         "id": article.id, "text": article.text, "title": article.title,
         "date": article.date.isoformat() if article.date else None, "source": article.source,
         "path": article.path, "notes": article.notes, "digest": article.digest,
-        "input_bytes": article.input_bytes, "reporters": article.reporters,
+        "input_bytes": article.input_bytes, "reporters": article.reporters, "byline": article.byline,
         "dateline": None if line is None else {
             "agency": line.agency, "place": line.place, "year": line.year, "month": line.month, "day": line.day,
             "reporters": line.reporters, "start": line.start, "end": line.end, "text": line.text},
@@ -48,7 +48,7 @@ def _article(data: dict[str, Any]) -> Article:
         id=data["id"], text=data["text"], title=data["title"],
         date=date.fromisoformat(data["date"]) if data["date"] else None, source=data["source"],
         path=data["path"], notes=list(data["notes"]), digest=data["digest"], input_bytes=data["input_bytes"],
-        reporters=list(data["reporters"]),
+        reporters=list(data["reporters"]), byline=data["byline"],
         dateline=None if line is None else Dateline(**line),
     )
 

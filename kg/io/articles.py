@@ -74,6 +74,8 @@ class Article:
     notes: list[str] = field(default_factory=list)
     #: reporters a byline names apart from the dateline (本报讯（记者 王五）, 新华社记者张三、李四)
     reporters: list[str] = field(default_factory=list)
+    #: the byline that names them, as written (the evidence of their authorship)
+    byline: str | None = None
     #: sha256 of ``text``, kept when a finished article drops its text to save memory
     digest: str = field(default="", repr=False)
     #: bytes of input this article took (compressed bytes for .gz), for progress and time-left estimates

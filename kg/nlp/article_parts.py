@@ -135,14 +135,17 @@ def shape_article(article: Article, lexicon: Lexicon | None = None) -> Article:
     if dateline is not None:
         raw = (raw[:dateline.start] + raw[dateline.end:]).strip()
     reporters = list(article.reporters)
+    bylines = []
     for start, end, names in reversed(find_bylines(raw, lexicon)):
         reporters = [*names, *(r for r in reporters if r not in names)]
+        bylines.insert(0, raw[start:end].strip())
         raw = raw[:start] + raw[end:]
     raw = raw.strip() if reporters != list(article.reporters) else raw
     headline, body = (article.title, raw.strip()) if article.title else split_headline(raw, lexicon)
     if not body:
         raise ArticleError(f"{article.path or article.id}: no article text besides the headline")
     return replace(article, text=body, title=headline, dateline=dateline, digest="", reporters=reporters,
+                   byline=" ".join(bylines) or article.byline,
                    source=article.source or (dateline.agency if dateline else None))
 
 

@@ -91,13 +91,17 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
     if article.dateline:
         line = article.dateline
         result.add(art, Relation.PUBLISHER, Node(NodeKind.ORGANIZATION, line.agency, line.agency), None)
-    for reporter in dict.fromkeys([*(article.dateline.reporters if article.dateline else []), *article.reporters]):
-        result.add(art, Relation.AUTHOR, person_node(reporter), None)
+    for reporter in article.dateline.reporters if article.dateline else []:
+        result.add(art, Relation.AUTHOR, person_node(reporter), None)  # the dateline is its evidence
+    for reporter in article.reporters:
+        result.add(art, Relation.AUTHOR, person_node(reporter), article.byline)
     return result
 
 
 def _event_facts(result: ArticleFacts, event: EventRecord, article: Article,
                  sentence: Callable[[tuple[int, int]], str]) -> None:
+    if not event.attendees and not event.visitor:
+        return  # a gathering bodies held that no named person attended is no fact about persons
     when = resolve_date(event.date, article)
     key = EventKey(event.klass, tuple(sorted(person_key(p) for p in event.principals)), when.iso() if when else "",
                    event.name or "")

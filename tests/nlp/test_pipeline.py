@@ -122,3 +122,9 @@ def test_a_gathering_named_first_then_attended_by_reference(extract_text):
     assert any("农业发展论坛" in s for s in forum)
     attendees = {o for s, o in relation_pairs(facts, "attendee") if "农业发展论坛" in s}
     assert {"孙光明", "周立新"} <= attendees
+
+
+def test_the_pipeline_runs_with_its_ner_disabled(nlp):
+    with nlp.select_pipes(disable=["ner"]):
+        doc = nlp("国务院总理李强会见新加坡总理黄循财。")
+    assert [p.name for p in doc._.kg_persons] == ["李强", "黄循财"]

@@ -22,7 +22,7 @@ from kg.io.atomic import atomic_open
 from kg.facts.json_form import from_json, to_json
 
 STATE_DIR = ".kg-state"
-FORMAT = 4  # bump when ArticleFacts changes shape; older state is then ignored
+FORMAT = 5  # bump when ArticleFacts changes shape; older state is then ignored
 
 
 class BuildState:
