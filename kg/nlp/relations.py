@@ -52,7 +52,6 @@ class RelationExtractor:
         lexicon.index_words(self.nouns)
         self.gathering_verbs = sorted(lexicon.words("gathering_verb"), key=len, reverse=True)
         self.gathering_heads = sorted(lexicon.words("gathering_head"), key=len, reverse=True)
-        self.gathering_verbs_tuple = tuple(self.gathering_verbs)
         lexicon.index_words(self.gathering_verbs)
         lexicon.index_words(self.gathering_heads)
 
@@ -248,7 +247,7 @@ class RelationExtractor:
         """
         found: list[EventRecord] = self._gatherings_named_first(text, sent, in_sent)
         found += self._inspections(text, sent, in_sent)
-        pos = sent[0]
+        pos, floor = sent[0], sent[0]
         while pos < sent[1]:
             verb = self.lexicon.starts_with(text, pos, self.gathering_verbs)
             if verb is None:
@@ -257,11 +256,11 @@ class RelationExtractor:
             after = pos + len(verb)
             name = self._gathering_name(text, sent, after)
             if name is not None:
-                event = self._gathering(text, sent, in_sent, state, order, pos, name,
+                event = self._gathering(text, sent, in_sent, state, order, pos, name, floor,
                                         held=verb in self.lexicon.words("gathering_holder"))
                 if event is not None:
                     found.append(event)
-            pos = after
+            floor, pos = pos + 1, after  # the next verb's persons stand after this one
         return found
 
     def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
@@ -318,13 +317,13 @@ class RelationExtractor:
                     return name
         return None
 
-    def _gathering(self, text, sent, in_sent, state, order, pos, name, held: bool = False) -> EventRecord | None:
+    def _gathering(self, text, sent, in_sent, state, order, pos, name, floor: int,
+                   held: bool = False) -> EventRecord | None:
         """The gathering ``name`` with the persons before the verb at ``pos``; one that bodies hold
         (``held``: 两省召开座谈会) exists without them, for the persons who attend it later."""
         clause_start = self._clause_start(text, sent, pos)
-        # The persons before the verb, back to the sentence's start or an earlier verb of this kind:
-        # a list of titled names runs over commas (甲，乙、丙出席会议).
-        floor = max([sent[0], *(i + 1 for i in range(sent[0], pos) if text.startswith(self.gathering_verbs_tuple, i))])
+        # The persons before the verb, back to the sentence's start or the previous verb of this kind
+        # (``floor``): a list of titled names runs over commas (甲，乙、丙出席会议).
         floor = min(floor, clause_start)
         who = [p.name for p in in_sent if floor <= p.start and p.end <= pos and not self._is_modifier(text, p)]
         if not who:
