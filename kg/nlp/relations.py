@@ -11,6 +11,7 @@ and writes ``doc._.kg_events``. Patterns, per sentence:
 * ``X访华 / 访问C``: a visit of X to C (``kg:visitor``, ``kg:destination``).
 * ``A，B，C等出席/参加/陪同``: attendees of the event named after the verb,
   or of the last event of the document.
+* gatherings (出席…会议, …论坛在重庆举行, 在P考察): :mod:`kg.nlp.gatherings`.
 
 ``我`` is the speaker of the sentence (习近平强调，…我同…); ``两国元首`` and
 ``双方`` are the two principals of the document's first talks or meeting.
@@ -18,11 +19,10 @@ and writes ``doc._.kg_events``. Patterns, per sentence:
 
 from __future__ import annotations
 
-import re
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.nlp.gatherings import GatheringRules
 from kg.nlp.grammar import DELIMITERS, DateMention
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, Lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
@@ -31,13 +31,9 @@ from kg.nlp.records import EventRecord, PersonMention, doc_text, get_list, regis
 MEETING_CLASSES = {"Talks", "Meeting"}
 PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
 CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
-GATHERING = "Gathering"
-# A date or time of day between a gathering's name and its place (…论坛27日上午在北京举行).
-TRAILING_TIME = re.compile(r"(?:\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
-LEADING_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+")
 
 
-class RelationExtractor:
+class RelationExtractor(GatheringRules):
     """Finds events and their participants; writes ``doc._.kg_events``."""
 
     def __init__(self, nlp: Language, lexicon_dir: str | None):
@@ -236,120 +232,6 @@ class RelationExtractor:
                     found.append(event)
         found.extend(self._gatherings(text, sent, in_sent, state, order))
         return found
-
-    # --- gatherings ----------------------------------------------------------------
-
-    def _gatherings(self, text, sent, in_sent, state, order) -> list[EventRecord]:
-        """出席/参加/主持召开 + the name of a gathering: the persons before the verb attend it.
-
-        The name runs from after the verb to a gathering head (会议, 座谈会, 开幕式 …) that ends the
-        clause or is followed by a link word (并, 时, 上); a bare head (出席会议) is the latest gathering.
-        """
-        found: list[EventRecord] = self._gatherings_named_first(text, sent, in_sent)
-        found += self._inspections(text, sent, in_sent)
-        pos, floor = sent[0], sent[0]
-        while pos < sent[1]:
-            verb = self.lexicon.starts_with(text, pos, self.gathering_verbs)
-            if verb is None:
-                pos += 1
-                continue
-            after = pos + len(verb)
-            name = self._gathering_name(text, sent, after)
-            if name is not None:
-                event = self._gathering(text, sent, in_sent, state, order, pos, name, floor,
-                                        held=verb in self.lexicon.words("gathering_holder"))
-                if event is not None:
-                    found.append(event)
-            floor, pos = pos + 1, after  # the next verb's persons stand after this one
-        return found
-
-    def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
-        """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""
-        found = []
-        for verb in self.lexicon.words("inspection_verb"):
-            pos = text.find(verb, sent[0], sent[1])
-            while pos != -1:
-                clause_start = self._clause_start(text, sent, pos)
-                who = [p.name for p in in_sent if clause_start <= p.start and p.end <= pos
-                       and not self._is_modifier(text, p)]
-                place = self._place_after_zai(text, clause_start, pos, in_sent)
-                if who and place and not text.startswith(("团", "组"), pos + len(verb)):
-                    name = f"{who[0]}在{place}{verb}"
-                    event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
-                    for person in dict.fromkeys(who):
-                        event.attendees[person] = sent
-                    found.append(event)
-                pos = text.find(verb, pos + len(verb), sent[1])
-        return found
-
-    def _gatherings_named_first(self, text, sent, in_sent) -> list[EventRecord]:
-        """…论坛在重庆举行, 全体会议9日在人民大会堂召开: a clause that opens with a gathering's name and
-        says where it took place; its attendees come with the sentences that follow."""
-        found = []
-        for verb in self.lexicon.words("gathering_passive"):
-            pos = text.find(verb, sent[0], sent[1])
-            while pos != -1:
-                clause_start = self._clause_start(text, sent, pos)
-                zai = text.rfind("在", clause_start, pos)
-                name = LEADING_TIME.sub("", TRAILING_TIME.sub("", text[clause_start:zai if zai != -1 else pos]))
-                place = text[zai + 1:pos].strip() if zai != -1 else ""
-                if (4 <= len(name) <= 60 and name.endswith(tuple(self.gathering_heads))
-                        and not any(clause_start <= p.start < pos for p in in_sent)
-                        and self.lexicon.ends_with(name, len(name), self.nouns) is None
-                        and (not place or self._is_place(place))):
-                    found.append(EventRecord(GATHERING, name, (), sent, place=place or None, name=name))
-                pos = text.find(verb, pos + len(verb), sent[1])
-        return found
-
-    def _gathering_name(self, text: str, sent: tuple[int, int], start: int) -> str | None:
-        if text.startswith("了", start):
-            start += 1
-        end = self._clause_end(text, sent, start)
-        links = self.lexicon.words("gathering_link")
-        for i in range(start, min(end, start + 40)):
-            head = self.lexicon.starts_with(text, i, self.gathering_heads)
-            if head is None:
-                continue
-            stop = i + len(head)
-            if stop == end or text.startswith(links, stop):
-                name = text[start:stop]
-                if self.lexicon.ends_with(name, len(name), self.nouns) is None:  # 出席会见: the meeting's own rules
-                    return name
-        return None
-
-    def _gathering(self, text, sent, in_sent, state, order, pos, name, floor: int,
-                   held: bool = False) -> EventRecord | None:
-        """The gathering ``name`` with the persons before the verb at ``pos``; one that bodies hold
-        (``held``: 两省召开座谈会) exists without them, for the persons who attend it later."""
-        clause_start = self._clause_start(text, sent, pos)
-        # The persons before the verb, back to the sentence's start or the previous verb of this kind
-        # (``floor``): a list of titled names runs over commas (甲，乙、丙出席会议).
-        floor = min(floor, clause_start)
-        who = [p.name for p in in_sent if floor <= p.start and p.end <= pos and not self._is_modifier(text, p)]
-        if not who:
-            who = self._subject_before(text, sent[0], pos, in_sent, state, order)
-        if not who and not held:
-            return None
-        if name.startswith(self.lexicon.words("gathering_reference")):
-            # 出席上述活动, 参加相关活动: every event the story has reported so far
-            for event in order:
-                if event.klass != "Visit":
-                    for person in dict.fromkeys(who):
-                        event.attendees.setdefault(person, sent)
-            return None
-        if name in self.gathering_heads:
-            # 出席会议: the gathering the story is about, the latest so named (…会议) before any other
-            gatherings = [e for e in reversed(order) if e.klass == GATHERING]
-            latest = next((e for e in gatherings if e.name.endswith(name)), gatherings[0] if gatherings else None)
-            if latest is not None:
-                name = latest.name
-            elif not held:
-                return None  # 两省举行座谈会: a gathering named by its kind alone is still one
-        place = self._place_after_zai(text, clause_start, pos, in_sent)
-        event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
-        for person in dict.fromkeys(who):
-            event.attendees[person] = sent
-        return event
 
     def _conjunction_before(self, text: str, floor: int, chain_start: int) -> int | None:
         """Position of 同/与/和 right before a guest's title chain, allowing a short body the

@@ -1,0 +1,141 @@
+"""Gatherings: meetings of many, ceremonies, forums and inspections, and who attended them.
+
+Part of ``kg_relations`` (:class:`kg.nlp.relations.RelationExtractor` mixes
+these rules in and supplies the clause, place and subject helpers). Patterns:
+
+* ``出席/参加/主持召开/听取 + …会议/座谈会/开幕式/论坛 …``: the persons before the verb
+  attend the gathering the name (up to a head word) names; a bare head
+  (出席会议) is the latest gathering so named, 出席相关活动 every event so far.
+* ``…论坛在重庆举行``: a gathering named first, where it took place.
+* ``X在P考察/调研``: an inspection by X at P, with those who accompany X.
+
+The word classes (verbs, heads, links, references) are in ``data/lexicons/word_classes.tsv``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.nlp.records import EventRecord
+
+GATHERING = "Gathering"
+# A date or time of day between a gathering's name and its place (…论坛27日上午在北京举行).
+TRAILING_TIME = re.compile(r"(?:\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
+LEADING_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+")
+
+
+class GatheringRules:
+    """The gathering rules of ``kg_relations``; the host class provides ``lexicon``, ``nouns``,
+    ``gathering_verbs``, ``gathering_heads`` and the clause, place and subject helpers."""
+
+    def _gatherings(self, text, sent, in_sent, state, order) -> list[EventRecord]:
+        """出席/参加/主持召开 + the name of a gathering: the persons before the verb attend it.
+
+        The name runs from after the verb to a gathering head (会议, 座谈会, 开幕式 …) that ends the
+        clause or is followed by a link word (并, 时, 上); a bare head (出席会议) is the latest gathering.
+        """
+        found: list[EventRecord] = self._gatherings_named_first(text, sent, in_sent)
+        found += self._inspections(text, sent, in_sent)
+        pos, floor = sent[0], sent[0]
+        while pos < sent[1]:
+            verb = self.lexicon.starts_with(text, pos, self.gathering_verbs)
+            if verb is None:
+                pos += 1
+                continue
+            after = pos + len(verb)
+            name = self._gathering_name(text, sent, after)
+            if name is not None:
+                event = self._gathering(text, sent, in_sent, state, order, pos, name, floor,
+                                        held=verb in self.lexicon.words("gathering_holder"))
+                if event is not None:
+                    found.append(event)
+            floor, pos = pos + 1, after  # the next verb's persons stand after this one
+        return found
+
+    def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
+        """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""
+        found = []
+        for verb in self.lexicon.words("inspection_verb"):
+            pos = text.find(verb, sent[0], sent[1])
+            while pos != -1:
+                clause_start = self._clause_start(text, sent, pos)
+                who = [p.name for p in in_sent if clause_start <= p.start and p.end <= pos
+                       and not self._is_modifier(text, p)]
+                place = self._place_after_zai(text, clause_start, pos, in_sent)
+                if who and place and not text.startswith(("团", "组"), pos + len(verb)):
+                    name = f"{who[0]}在{place}{verb}"
+                    event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
+                    for person in dict.fromkeys(who):
+                        event.attendees[person] = sent
+                    found.append(event)
+                pos = text.find(verb, pos + len(verb), sent[1])
+        return found
+
+    def _gatherings_named_first(self, text, sent, in_sent) -> list[EventRecord]:
+        """…论坛在重庆举行, 全体会议9日在人民大会堂召开: a clause that opens with a gathering's name and
+        says where it took place; its attendees come with the sentences that follow."""
+        found = []
+        for verb in self.lexicon.words("gathering_passive"):
+            pos = text.find(verb, sent[0], sent[1])
+            while pos != -1:
+                clause_start = self._clause_start(text, sent, pos)
+                zai = text.rfind("在", clause_start, pos)
+                name = LEADING_TIME.sub("", TRAILING_TIME.sub("", text[clause_start:zai if zai != -1 else pos]))
+                place = text[zai + 1:pos].strip() if zai != -1 else ""
+                if (4 <= len(name) <= 60 and name.endswith(tuple(self.gathering_heads))
+                        and not any(clause_start <= p.start < pos for p in in_sent)
+                        and self.lexicon.ends_with(name, len(name), self.nouns) is None
+                        and (not place or self._is_place(place))):
+                    found.append(EventRecord(GATHERING, name, (), sent, place=place or None, name=name))
+                pos = text.find(verb, pos + len(verb), sent[1])
+        return found
+
+    def _gathering_name(self, text: str, sent: tuple[int, int], start: int) -> str | None:
+        if text.startswith("了", start):
+            start += 1
+        end = self._clause_end(text, sent, start)
+        links = self.lexicon.words("gathering_link")
+        for i in range(start, min(end, start + 40)):
+            head = self.lexicon.starts_with(text, i, self.gathering_heads)
+            if head is None:
+                continue
+            stop = i + len(head)
+            if stop == end or text.startswith(links, stop):
+                name = text[start:stop]
+                if self.lexicon.ends_with(name, len(name), self.nouns) is None:  # 出席会见: the meeting's own rules
+                    return name
+        return None
+
+    def _gathering(self, text, sent, in_sent, state, order, pos, name, floor: int,
+                   held: bool = False) -> EventRecord | None:
+        """The gathering ``name`` with the persons before the verb at ``pos``; one that bodies hold
+        (``held``: 两省召开座谈会) exists without them, for the persons who attend it later."""
+        clause_start = self._clause_start(text, sent, pos)
+        # The persons before the verb, back to the sentence's start or the previous verb of this kind
+        # (``floor``): a list of titled names runs over commas (甲，乙、丙出席会议).
+        floor = min(floor, clause_start)
+        who = [p.name for p in in_sent if floor <= p.start and p.end <= pos and not self._is_modifier(text, p)]
+        if not who:
+            who = self._subject_before(text, sent[0], pos, in_sent, state, order)
+        if not who and not held:
+            return None
+        if name.startswith(self.lexicon.words("gathering_reference")):
+            # 出席上述活动, 参加相关活动: every event the story has reported so far
+            for event in order:
+                if event.klass != "Visit":
+                    for person in dict.fromkeys(who):
+                        event.attendees.setdefault(person, sent)
+            return None
+        if name in self.gathering_heads:
+            # 出席会议: the gathering the story is about, the latest so named (…会议) before any other
+            gatherings = [e for e in reversed(order) if e.klass == GATHERING]
+            latest = next((e for e in gatherings if e.name.endswith(name)), gatherings[0] if gatherings else None)
+            if latest is not None:
+                name = latest.name
+            elif not held:
+                return None  # 两省举行座谈会: a gathering named by its kind alone is still one
+        place = self._place_after_zai(text, clause_start, pos, in_sent)
+        event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
+        for person in dict.fromkeys(who):
+            event.attendees[person] = sent
+        return event
