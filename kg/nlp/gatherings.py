@@ -20,7 +20,7 @@ from kg.nlp.records import EventRecord
 
 GATHERING = "Gathering"
 # A date or time of day between a gathering's name and its place (…论坛27日上午在北京举行).
-TRAILING_TIME = re.compile(r"(?:\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
+TRAILING_TIME = re.compile(r"(?:(?:\d{1,2}月)?\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
 LEADING_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+")
 
 
@@ -36,6 +36,7 @@ class GatheringRules:
         """
         found: list[EventRecord] = self._gatherings_named_first(text, sent, in_sent)
         found += self._inspections(text, sent, in_sent)
+        self._speakers(text, sent, in_sent, order)
         pos, floor = sent[0], sent[0]
         while pos < sent[1]:
             verb = self.lexicon.starts_with(text, pos, self.gathering_verbs)
@@ -51,6 +52,19 @@ class GatheringRules:
                     found.append(event)
             floor, pos = pos + 1, after  # the next verb's persons stand after this one
         return found
+
+    def _speakers(self, text, sent, in_sent, order) -> None:
+        """程红委员代表民盟中央发言说: a sentence that opens with a person who speaks (发言) at the
+        gathering the story reports; the person attended it."""
+        gathering = next((e for e in reversed(order) if e.klass == GATHERING), None)
+        if gathering is None or not in_sent or text[sent[0]:in_sent[0].start].strip():
+            return
+        speaker = in_sent[0]
+        for verb in self.lexicon.words("speaking_verb"):
+            at = text.find(verb, speaker.end, min(sent[1], speaker.end + 20))
+            if at != -1 and not any(c in "，。；,;" for c in text[speaker.end:at]):
+                gathering.attendees.setdefault(speaker.name, sent)
+                return
 
     def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
         """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""

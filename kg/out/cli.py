@@ -74,10 +74,10 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _view(args: argparse.Namespace) -> int:
-    from kg.rdf.build import union_graph
     from kg.io.atomic import write_atomic
-    from kg.rdf.store import load_any
     from kg.out.view.page import render_page
+    from kg.rdf.build import union_graph
+    from kg.rdf.store import load_any
 
     if args.hops < 0:
         raise UsageError("--hops must be 0 or more")
@@ -100,9 +100,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _stats(args: argparse.Namespace) -> int:
     from kg.out.network import entity_network
+    from kg.out.stats import format_stats, graph_stats
     from kg.rdf.build import union_graph
     from kg.rdf.store import load_any
-    from kg.out.stats import format_stats, graph_stats
 
     print(format_stats(graph_stats(entity_network(union_graph(load_any(args.graph))), top=args.top)))
     return 0

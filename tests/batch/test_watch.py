@@ -85,3 +85,9 @@ def test_watch_rebuilds_on_new_changed_and_bad_inputs_then_stops(tmp_path):
     assert len(errors) == 1 and "broken.txt" in errors[0], stderr
     assert stderr.rstrip().endswith("kg: watch stopped")
     assert stdout.count("article(s)") == 3, stdout  # three good rounds, each summarised in one line
+
+
+def test_an_input_gone_between_two_looks_is_no_snapshot(tmp_path):
+    from kg.out.batch.watch import input_snapshot
+
+    assert input_snapshot([str(tmp_path / "gone")]) is None

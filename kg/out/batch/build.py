@@ -26,11 +26,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kg import KgError
-from kg.out.batch.progress import Progress
-from kg.out.batch.state import BuildState
 from kg.io.articles import Article, ArticleError, input_files
 from kg.nlp.article_parts import read_articles
 from kg.nlp.lexicon import load_lexicon
+from kg.out.batch.progress import Progress
+from kg.out.batch.state import BuildState
 
 BATCH_SIZE = 16
 

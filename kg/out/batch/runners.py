@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from kg.facts import ArticleFacts
-from kg.nlp.doc_facts import extract
 from kg.io.articles import Article
+from kg.nlp.doc_facts import extract
 
 IN_FLIGHT_PER_WORKER = 2
 # The NER model multiplies matrices in numpy's OpenBLAS (kg/nlp/ner/ops.py), which

@@ -11,15 +11,13 @@ the outputs), so an interrupted build leaves the previous state usable.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from kg.facts import ArticleFacts
-from kg.io.atomic import atomic_open
 from kg.facts.json_form import from_json, to_json
+from kg.io.atomic import atomic_open
 
 STATE_DIR = ".kg-state"
 FORMAT = 5  # bump when ArticleFacts changes shape; older state is then ignored

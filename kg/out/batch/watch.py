@@ -24,8 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kg import KgError
-from kg.out.batch.build import BuildReport, BuildSession, file_signature, make_runner, run_build
 from kg.io.articles import input_files
+from kg.out.batch.build import BuildReport, BuildSession, file_signature, make_runner, run_build
 
 
 class WatchStopped(Exception):
@@ -36,7 +36,7 @@ def input_snapshot(inputs: list[str]) -> tuple | None:
     """The input files with their signatures, or None when the inputs name no readable file yet."""
     try:
         return tuple((path, file_signature(path)) for path in input_files(inputs))
-    except (ArticleError, OSError):
+    except (KgError, OSError):  # an input gone or unreadable between two looks
         return None
 
 
