@@ -86,7 +86,7 @@ def find_bylines(text: str, lexicon: Lexicon) -> list[tuple[int, int, list[str]]
                                                               match.group(1)) if n.strip()]
                 names = list(itertools.takewhile(
                     lambda n: 2 <= len(n) <= 4 and lexicon.starts_with(n, 0, lexicon.surnames) is not None, names))
-                credit = text.startswith("摄", match.end()) or text[match.end() - 1:match.end() + 1].strip().startswith("摄")
+                credit = text[match.end():match.end() + 2].lstrip().startswith("摄")
                 if names and not credit:
                     found.append((pos, match.end(), names))
             pos = text.find("记者", pos + 2, high)

@@ -70,6 +70,8 @@ class Grammar:
 
     def __init__(self, lexicon: Lexicon):
         self.lex = lexicon
+        # longest first, sorted once: read at every step of every title chain
+        self.admin_prefixes = sorted(lexicon.words("admin_prefix"), key=len, reverse=True)
 
     # --- names --------------------------------------------------------------------
 
@@ -221,7 +223,7 @@ class Grammar:
     def _bounded_prefix(self, text: str, end: int, taken: int) -> Unit | None:
         """A short word that opens a chain: this province's (省, 自治区) before a body, or a country's
         one-character name (俄, 乌, 美) before a title."""
-        prefix = self.lex.ends_with(text, end, sorted(self.lex.words("admin_prefix"), key=len, reverse=True))
+        prefix = self.lex.ends_with(text, end, self.admin_prefixes)
         if prefix and taken and self._opens_chain(text, end - len(prefix)):
             return Unit(end - len(prefix), end, ORG, prefix)
         char = text[end - 1] if end else ""

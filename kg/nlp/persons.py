@@ -67,7 +67,8 @@ class PersonFinder:
             return False
         if lexicon.is_place_phrase(bare) or lexicon.is_place_name(bare):
             return False
-        if lexicon.match_at(bare, 0) is not None and lexicon.match_at(bare, 0).end == len(bare):
+        unit = lexicon.match_at(bare, 0)
+        if unit is not None and unit.end == len(bare):
             return False
         if lexicon.starts_with(bare, 0, lexicon.name_stops) or lexicon.ends_with(bare, len(bare), lexicon.name_stops):
             return False  # 上周 (主席上周), 连续第 (总书记连续第13年)
