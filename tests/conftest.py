@@ -59,3 +59,11 @@ def relation_pairs(facts, relation: str) -> set[tuple[str, str]]:
     """(subject label, object label) of the facts of one relation."""
     return {(f.subject.label, getattr(f.object, "label", str(f.object))) for f in facts.facts
             if f.relation == relation}
+
+
+def read_with_rdflib(path):
+    """A graph file as rdflib reads it (a second parser, independent of kg's): a Dataset whose default is the union."""
+    from rdflib import Dataset
+    from rdflib.util import guess_format
+
+    return Dataset(default_union=True).parse(str(path), format=guess_format(str(path)))

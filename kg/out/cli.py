@@ -76,14 +76,13 @@ def _query(args: argparse.Namespace) -> int:
 def _view(args: argparse.Namespace) -> int:
     from kg.io.atomic import write_atomic
     from kg.out.view.page import render_page
-    from kg.rdf.build import union_graph
     from kg.rdf.store import load_any
 
     if args.hops < 0:
         raise UsageError("--hops must be 0 or more")
     heading = "kg: " + Path(args.graph).name + (f" · {args.focus} ±{args.hops}" if args.focus else "")
     try:
-        page = render_page(union_graph(load_any(args.graph)), heading, focus=args.focus, hops=args.hops,
+        page = render_page(load_any(args.graph), heading, focus=args.focus, hops=args.hops,
                            size=args.size, max_nodes=args.max_nodes)
     except LookupError as exc:
         raise UsageError(f"{args.graph}: {exc.args[0]}") from None
@@ -101,20 +100,18 @@ def _serve(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from kg.out.network import entity_network
     from kg.out.stats import format_stats, graph_stats
-    from kg.rdf.build import union_graph
     from kg.rdf.store import load_any
 
-    print(format_stats(graph_stats(entity_network(union_graph(load_any(args.graph))), top=args.top)))
+    print(format_stats(graph_stats(entity_network(load_any(args.graph)), top=args.top)))
     return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from kg.rdf.build import union_graph
     from kg.rdf.store import load_any
     from kg.rdf.validate import SHAPES, validate
 
     shapes = Path(args.shapes) if args.shapes else SHAPES
-    violations = validate(union_graph(load_any(args.graph)), shapes)
+    violations = validate(load_any(args.graph), shapes)
     for v in violations:
         print(f"{v.severity}: {v.focus} {v.path}: {v.message}")
     if violations:

@@ -9,79 +9,103 @@ that say so (from the reified statements).
 from __future__ import annotations
 
 import networkx as nx
-from rdflib import Graph, URIRef
-from rdflib.namespace import PROV, RDF, RDFS, SKOS
+import pyoxigraph as ox
 
-from kg.rdf.vocab import KG, SDO, display_name, legend_colour, ordered_terms, symmetric_properties
+from kg.rdf.triples import TripleIndex
+from kg.rdf.vocab import (
+    KG,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    display_name,
+    legend_colour,
+    named,
+    ordered_terms,
+    symmetric_properties,
+)
 
 #: class -> (legend name, colour), from schemas/kg.ttl; the first listed wins when a node has several
 #: (an event is also kg:Talks)
-NODE_TYPES = {klass: (display_name(klass), legend_colour(klass)) for klass in ordered_terms(KG.legendOrder)}
+NODE_TYPES = {named(klass): (display_name(klass), legend_colour(klass)) for klass in ordered_terms(KG.legendOrder)}
 #: property -> relation name shown on the page and in tables, from schemas/kg.ttl
-EDGE_TYPES = {prop: display_name(prop) for prop in ordered_terms(KG.relationOrder)}
-SYMMETRIC = symmetric_properties()
+EDGE_TYPES = {named(prop): display_name(prop) for prop in ordered_terms(KG.relationOrder)}
+SYMMETRIC = {named(prop) for prop in symmetric_properties()}
 MEASURES = ("degree", "pagerank")
 
+A, LABEL, ALT_LABEL = named(RDF.type), named(RDFS.label), named(SKOS.altLabel)
+STATEMENT, SUBJECT, PREDICATE, OBJECT = named(RDF.Statement), named(RDF.subject), named(RDF.predicate), named(RDF.object)
+DERIVED_FROM, EVIDENCE, PERSON, START_DATE = named(PROV.wasDerivedFrom), named(KG.evidence), named(SDO.Person), \
+    named(SDO.startDate)
+NAMES = (LABEL, named(SDO.headline), named(SDO.identifier))
 
-def node_type(graph: Graph, node: URIRef) -> URIRef | None:
+#: what the network reads: an index of a dataset's union, or the dataset itself
+Source = TripleIndex | ox.Dataset
+
+
+def node_type(graph: TripleIndex, node: ox.NamedNode) -> ox.NamedNode | None:
     """The class the page files ``node`` under, or None when kg does not draw it."""
-    types = set(graph.objects(node, RDF.type))
+    types = set(graph.objects(node, A))
     for klass in NODE_TYPES:
         if klass in types:
             return klass
     return None
 
 
-def node_label(graph: Graph, node: URIRef) -> str:
+def node_label(graph: TripleIndex, node: ox.NamedNode) -> str:
     """A node's display name: its label, else an article's headline, else the end of its IRI."""
-    for predicate in (RDFS.label, SDO.headline, SDO.identifier):
-        values = sorted(str(v) for v in graph.objects(node, predicate))
+    for predicate in NAMES:
+        values = sorted(v.value for v in graph.objects(node, predicate))
         if values:
             return values[0]
-    return str(node).rsplit("/", 1)[-1]
+    return node.value.rsplit("/", 1)[-1]
 
 
-def evidence_of(graph: Graph) -> dict[tuple, list[dict[str, str]]]:
+def evidence_of(graph: TripleIndex) -> dict[tuple, list[dict[str, str]]]:
     """(s, p, o) -> the evidence of that fact: [{"sentence", "article"}], article as its headline."""
     out: dict[tuple, list[dict[str, str]]] = {}
-    for statement in graph.subjects(RDF.type, RDF.Statement):
-        key = (graph.value(statement, RDF.subject), graph.value(statement, RDF.predicate),
-               graph.value(statement, RDF.object))
-        article = graph.value(statement, PROV.wasDerivedFrom)
+    for statement in graph.subjects(A, STATEMENT):
+        key = (graph.value(statement, SUBJECT), graph.value(statement, PREDICATE), graph.value(statement, OBJECT))
+        article = graph.value(statement, DERIVED_FROM)
         source = node_label(graph, article) if article is not None else ""
-        for sentence in graph.objects(statement, KG.evidence):
-            out.setdefault(key, []).append({"sentence": str(sentence), "article": source})
+        for sentence in graph.objects(statement, EVIDENCE):
+            out.setdefault(key, []).append({"sentence": sentence.value, "article": source})
     return out
 
 
-def entity_network(graph: Graph) -> nx.MultiDiGraph:
-    """The entities and relations of ``graph`` as a networkx multigraph (edge key = relation)."""
+def entity_network(source: Source) -> nx.MultiDiGraph:
+    """The entities and relations of a graph as a networkx multigraph (edge key = relation).
+
+    Nodes are IRI strings, each with its label, kind, colour, aliases and dates.
+    """
+    graph = source if isinstance(source, TripleIndex) else TripleIndex.of(source)
     net = nx.MultiDiGraph()
     for klass in NODE_TYPES:
-        for node in graph.subjects(RDF.type, klass):
-            if not isinstance(node, URIRef) or node in net:
+        for node in graph.subjects(A, klass):
+            if not isinstance(node, ox.NamedNode) or node.value in net:
                 continue
             kind = node_type(graph, node)
-            net.add_node(node, label=node_label(graph, node), kind=NODE_TYPES[kind][0],
-                         color=NODE_TYPES[kind][1], person=kind == SDO.Person,
-                         aliases=sorted(str(a) for a in graph.objects(node, SKOS.altLabel)),
-                         dates=sorted(str(d) for d in graph.objects(node, SDO.startDate)))
+            net.add_node(node.value, label=node_label(graph, node), kind=NODE_TYPES[kind][0],
+                         color=NODE_TYPES[kind][1], person=kind == PERSON,
+                         aliases=sorted(a.value for a in graph.objects(node, ALT_LABEL)),
+                         dates=sorted(d.value for d in graph.objects(node, START_DATE)))
     evidence = evidence_of(graph)
     for predicate, name in EDGE_TYPES.items():
-        for s, o in sorted(graph.subject_objects(predicate), key=lambda t: (str(t[0]), str(t[1]))):
-            if s not in net or o not in net:
+        for s, o in graph.subject_objects(predicate):
+            if s.value not in net or o.value not in net:
                 continue
             symmetric = predicate in SYMMETRIC
-            if symmetric and net.has_edge(o, s, key=name):
+            if symmetric and net.has_edge(o.value, s.value, key=name):
                 continue  # one edge for both directions of a symmetric relation
             found = evidence.get((s, predicate, o), []) + evidence.get((o, predicate, s), [])
             unique = sorted({(e["sentence"], e["article"]) for e in found})
-            net.add_edge(s, o, key=name, relation=name, symmetric=symmetric,
+            net.add_edge(s.value, o.value, key=name, relation=name, symmetric=symmetric,
                          evidence=[{"sentence": t, "article": a} for t, a in unique])
     return net
 
 
-def find_nodes(net: nx.MultiDiGraph, name: str) -> list[URIRef]:
+def find_nodes(net: nx.MultiDiGraph, name: str) -> list[str]:
     """Nodes whose label or alias is ``name`` (exactly), else those whose label contains it."""
     exact = [n for n, d in net.nodes(data=True) if name == d["label"] or name in d["aliases"]]
     if exact:

@@ -23,7 +23,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import KgError
-from kg.rdf.build import union_graph
 from kg.rdf.store import data_folder, is_store, load_any, load_store_into
 
 HOST = "127.0.0.1"
@@ -102,7 +101,7 @@ def serve(source: str | Path, port: int = 7878, page_port: int | None = None, re
             load_store_into(store, dataset)
             del store
         (workdir / "page").mkdir()
-        page = render_page(union_graph(dataset), f"kg: {source.name}")
+        page = render_page(dataset, f"kg: {source.name}")
         (workdir / "page" / "index.html").write_text(page, encoding="utf-8")
         try:
             pages = _PageServer((HOST, page_port),

@@ -1,45 +1,61 @@
-"""Facts to RDF: an rdflib ``Dataset`` with one named graph per article.
+"""Facts to RDF: an Oxigraph ``Dataset`` with one named graph per article.
 
 Each article's graph holds its facts, the descriptions (type, label,
 aliases) of the entities they touch, the article itself, and one reified
 ``rdf:Statement`` per fact carrying ``prov:wasDerivedFrom`` and
-``kg:evidence``. The union of the graphs is the knowledge graph.
+``kg:evidence``. The union of the graphs is the knowledge graph. Terms are
+Oxigraph's from the start: the files, the store and the page read the same
+dataset, with no conversion on the way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
 
 from kg.facts import ArticleFacts, DateValue, Node, NodeKind, Relation
 from kg.rdf.iris import node_iri, statement_iri
-from kg.rdf.quads import QuadDataset, QuadGraph
-from kg.rdf.vocab import KG, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, bind_prefixes, kg_term
+from kg.rdf.vocab import KG, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, kg_term, named
 
-PROPERTIES = {
+PROPERTIES = {relation: named(term) for relation, term in {
     Relation.HOLDS: ORG.holds, Relation.MET: KG.met, Relation.SPOUSE: SDO.spouse,
     Relation.ATTENDEE: SDO.attendee, Relation.LOCATION: SDO.location, Relation.START_DATE: SDO.startDate,
     Relation.AUTHOR: SDO.author, Relation.PUBLISHER: SDO.publisher, Relation.MENTIONS: SDO.mentions,
     Relation.VISITOR: KG.visitor, Relation.DESTINATION: KG.destination, Relation.POST_IN: ORG.postIn,
-}
-CLASSES = {
+}.items()}
+CLASSES = {kind: named(term) for kind, term in {
     NodeKind.PERSON: SDO.Person, NodeKind.POST: ORG.Post, NodeKind.COUNTRY: SDO.Country,
     NodeKind.ORGANIZATION: SDO.Organization, NodeKind.PLACE: SDO.Place, NodeKind.EVENT: SDO.Event,
     NodeKind.ARTICLE: SDO.NewsArticle,
-}
+}.items()}
 #: Facts about who said what are not reified (the article itself is their source).
 UNREIFIED = {Relation.MENTIONS}
 
+A, LABEL, ALT_LABEL = named(RDF.type), named(RDFS.label), named(SKOS.altLabel)
+STATEMENT, SUBJECT, PREDICATE, OBJECT = named(RDF.Statement), named(RDF.subject), named(RDF.predicate), named(RDF.object)
+DERIVED_FROM, EVIDENCE, SAME_STORY = named(PROV.wasDerivedFrom), named(KG.evidence), named(KG.sameStoryAs)
+DATE, MONTH_DAY = named(XSD.date), named(XSD.gMonthDay)
+
+#: adds one triple to one named graph
+AddTriple = Callable[[object, ox.NamedNode, object], None]
+
 
 @lru_cache(maxsize=1 << 18)
-def zh(text: str) -> Literal:
+def zh(text: str) -> ox.Literal:
     """A Chinese-tagged literal (cached: labels and aliases repeat in every article that names the entity)."""
-    return Literal(text, lang="zh")
+    return ox.Literal(text, language="zh")
 
 
-def date_literal(value: DateValue) -> Literal:
-    return Literal(value.iso(), datatype=XSD.date if value.year else XSD.gMonthDay)
+def date_literal(value: DateValue) -> ox.Literal:
+    return ox.Literal(value.iso(), datatype=DATE if value.year else MONTH_DAY)
+
+
+def graph_adder(dataset: ox.Dataset, name: ox.NamedNode) -> AddTriple:
+    """A function that adds triples to the graph ``name`` of ``dataset``."""
+    add = dataset.add
+    return lambda s, p, o: add(ox.Quad(s, p, o, name))
 
 
 def _labels(results: list[ArticleFacts], nodes: list[set[Node]]) -> tuple[dict[Node, str], dict[Node, set[str]]]:
@@ -66,77 +82,69 @@ def _labels(results: list[ArticleFacts], nodes: list[set[Node]]) -> tuple[dict[N
     return labels, alts
 
 
-def describe(graph: Graph | QuadGraph, node: Node, label: str, aliases: set[str]) -> URIRef:
+def describe(add: AddTriple, node: Node, label: str, aliases: set[str]) -> ox.NamedNode:
     """Type, label and aliases of one entity."""
     iri = node_iri(node)
-    graph.add((iri, RDF.type, CLASSES[node.kind]))
+    add(iri, A, CLASSES[node.kind])
     if node.kind == NodeKind.EVENT and node.klass:
-        graph.add((iri, RDF.type, kg_term(node.klass)))
+        add(iri, A, named(kg_term(node.klass)))
     if node.kind != NodeKind.ARTICLE:
-        graph.add((iri, RDFS.label, zh(label)))
+        add(iri, LABEL, zh(label))
         for alias in aliases:
-            graph.add((iri, SKOS.altLabel, zh(alias)))
+            add(iri, ALT_LABEL, zh(alias))
     return iri
 
 
-def describe_article(graph: Graph | QuadGraph, result: ArticleFacts) -> URIRef:
+def describe_article(add: AddTriple, result: ArticleFacts) -> ox.NamedNode:
     article = result.article
-    iri = describe(graph, result.node, "", set())
-    graph.add((iri, SDO.identifier, Literal(article.id)))
+    iri = describe(add, result.node, "", set())
+    add(iri, named(SDO.identifier), ox.Literal(article.id))
     if article.title:
-        graph.add((iri, SDO.headline, zh(article.title)))
+        add(iri, named(SDO.headline), zh(article.title))
     if article.date:
-        graph.add((iri, SDO.datePublished, Literal(article.date.isoformat(), datatype=XSD.date)))
+        add(iri, named(SDO.datePublished), ox.Literal(article.date.isoformat(), datatype=DATE))
     if article.dateline:
-        graph.add((iri, SDO.dateline, zh(article.dateline.text)))
+        add(iri, named(SDO.dateline), zh(article.dateline.text))
     if article.path:
-        graph.add((iri, SDO.url, Literal(article.path)))
-    graph.add((iri, KG.contentHash, Literal(article.content_hash)))
+        add(iri, named(SDO.url), ox.Literal(article.path))
+    add(iri, named(KG.contentHash), ox.Literal(article.content_hash))
     return iri
 
 
-def build_dataset(results: list[ArticleFacts]) -> QuadDataset:
-    """All articles' facts as a dataset of per-article named graphs (``.to_rdflib()`` for rdflib's)."""
-    dataset = QuadDataset()
+def build_dataset(results: list[ArticleFacts]) -> ox.Dataset:
+    """All articles' facts as a dataset of per-article named graphs."""
+    dataset = ox.Dataset()
     nodes = [result.nodes() for result in results]
     labels, alts = _labels(results, nodes)
     for result, result_nodes in zip(results, nodes, strict=True):
         art = node_iri(result.node)
-        graph = dataset.graph(art)
-        describe_article(graph, result)
+        add = graph_adder(dataset, art)
+        describe_article(add, result)
         for node in result_nodes - {result.node}:
-            describe(graph, node, labels[node], alts[node])
+            describe(add, node, labels[node], alts[node])
         for fact in result.facts:
             subject = node_iri(fact.subject)
             predicate = PROPERTIES[fact.relation]
             obj = date_literal(fact.object) if isinstance(fact.object, DateValue) else node_iri(fact.object)
-            graph.add((subject, predicate, obj))
+            add(subject, predicate, obj)
             if fact.relation in UNREIFIED:
                 continue
             statement = statement_iri(subject, predicate, obj, art)
-            graph.add((statement, RDF.type, RDF.Statement))
-            graph.add((statement, RDF.subject, subject))
-            graph.add((statement, RDF.predicate, predicate))
-            graph.add((statement, RDF.object, obj))
-            graph.add((statement, PROV.wasDerivedFrom, art))
+            add(statement, A, STATEMENT)
+            add(statement, SUBJECT, subject)
+            add(statement, PREDICATE, predicate)
+            add(statement, OBJECT, obj)
+            add(statement, DERIVED_FROM, art)
             evidence = fact.evidence or (result.article.dateline.text if result.article.dateline else None)
             if evidence:
-                graph.add((statement, KG.evidence, zh(evidence)))
+                add(statement, EVIDENCE, zh(evidence))
     return dataset
 
 
-def add_same_story(dataset: QuadDataset, pairs: list[tuple[str, str, float]], results: list[ArticleFacts]) -> None:
+def add_same_story(dataset: ox.Dataset, pairs: list[tuple[str, str, float]], results: list[ArticleFacts]) -> None:
     """Link near-duplicate articles with ``kg:sameStoryAs``, each link in the named graph of its subject."""
     iris = {result.article.id: node_iri(result.node) for result in results}
     for a, b, _ in pairs:
         if a in iris and b in iris:
-            dataset.graph(iris[a]).add((iris[a], KG.sameStoryAs, iris[b]))
-            dataset.graph(iris[b]).add((iris[b], KG.sameStoryAs, iris[a]))
-
-
-def union_graph(dataset: Dataset | QuadDataset) -> Graph:
-    """Every triple of every named graph in one graph."""
-    graph = bind_prefixes(Graph())
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
-    return graph
+            dataset.add(ox.Quad(iris[a], SAME_STORY, iris[b], iris[a]))
+            dataset.add(ox.Quad(iris[b], SAME_STORY, iris[a], iris[b]))

@@ -12,8 +12,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pyoxigraph as ox
+
 from kg import KgError
 from kg.rdf.files import triples_bytes
+from kg.rdf.triples import union_triples
 
 TIMEOUT_S = 120
 
@@ -38,19 +41,17 @@ def _put(url: str, triples, what: str) -> None:
         raise EndpointError(f"{url}: cannot reach the server ({reason})") from None
 
 
-def upload(dataset, endpoint: str) -> int:
+def upload(dataset: ox.Dataset, endpoint: str) -> int:
     """Replace each named graph of ``dataset`` and the default graph (their union) on the server."""
     if not endpoint.startswith(("http://", "https://")):
         raise EndpointError(f"{endpoint}: not an http(s) URL")
     separator = "&" if "?" in endpoint else "?"
-    union: set[tuple] = set()
-    sent = 0
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if not len(graph) or str(graph.identifier).startswith("urn:x-rdflib:"):
-            continue
-        target = f"{endpoint}{separator}graph={urllib.parse.quote(str(graph.identifier), safe='')}"
-        _put(target, graph, f"graph {graph.identifier}")
-        union.update(graph)
-        sent += 1
-    _put(f"{endpoint}{separator}default", union, "the default graph")
-    return sent
+    graphs: dict[str, set[tuple]] = {}
+    for quad in dataset:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            graphs.setdefault(quad.graph_name.value, set()).add((quad.subject, quad.predicate, quad.object))
+    for name in sorted(graphs):
+        target = f"{endpoint}{separator}graph={urllib.parse.quote(name, safe='')}"
+        _put(target, graphs[name], f"graph {name}")
+    _put(f"{endpoint}{separator}default", union_triples(dataset), "the default graph")
+    return len(graphs)

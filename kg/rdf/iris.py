@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from urllib.parse import quote
 
-from rdflib import URIRef
+import pyoxigraph as ox
 
 from kg.facts import Node, NodeKind
 from kg.rdf.vocab import ID
@@ -20,13 +20,14 @@ def _digest(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # the same entities recur in every article: quote them once
-def node_iri(node: Node) -> URIRef:
+def node_iri(node: Node) -> ox.NamedNode:
     """``id:person/%E4%B9%A0…`` for named things; events get a digest of their key."""
     if node.kind == NodeKind.EVENT:
-        return ID[f"event/{_digest(str(node.key))}"]
-    return ID[f"{_PATHS[node.kind]}/{quote(node.key, safe='')}"]
+        return ox.NamedNode(f"{ID}event/{_digest(str(node.key))}")
+    return ox.NamedNode(f"{ID}{_PATHS[node.kind]}/{quote(node.key, safe='')}")
 
 
-def statement_iri(subject: URIRef, predicate: URIRef, obj: object, article: URIRef) -> URIRef:
-    """The reified statement of one fact in one article."""
-    return ID[f"statement/{_digest(' '.join(map(str, (subject, predicate, obj, article))))}"]
+def statement_iri(subject: ox.NamedNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.Literal,
+                  article: ox.NamedNode) -> ox.NamedNode:
+    """The reified statement of one fact in one article (a digest of the terms' values)."""
+    return ox.NamedNode(f"{ID}statement/{_digest(' '.join(t.value for t in (subject, predicate, obj, article)))}")

@@ -1,4 +1,9 @@
-"""SPARQL over a built graph: run a query, format the answer as a table, CSV or JSON."""
+"""SPARQL over a built graph: run a query, format the answer as a table, CSV or JSON.
+
+Stores and graph files are both queried by Oxigraph (a file is loaded into
+an in-memory store first); rdflib's parser only checks the query first, for
+its one-line message with the error's position.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,16 @@ import json
 import re
 from pathlib import Path
 
-from pyoxigraph import Store
-from rdflib import Dataset, Literal, URIRef
+import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
 
 from kg import KgError
-from kg.rdf.files import load_dataset
-from kg.rdf.store import open_store, query_store
+from kg.rdf.files import FORMATS, load_dataset, triples_bytes
+from kg.rdf.store import memory_store, open_store, query_store
 from kg.rdf.vocab import PREFIXES
+
+#: an answer: solutions of a SELECT, the boolean of an ASK, the triples of a CONSTRUCT or DESCRIBE
+Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 
 
 class QueryError(KgError, ValueError):
@@ -47,50 +54,50 @@ def prepare(query: str):
         raise QueryError(f"malformed SPARQL at {_position(query, exc)}: {message}") from None
 
 
-def run(source: Dataset | Store, query: str):
-    """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query on a dataset or an Oxigraph store.
+def run(source: ox.Store, query: str) -> Answer:
+    """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query on a store (see :func:`open_source`).
 
-    The query is parsed by rdflib first in both cases, so a malformed query
-    gets the same one-line message with its position either way.
+    The query is parsed by rdflib first, so a malformed query gets a one-line
+    message with its position.
     """
-    prepared = prepare(query)
+    prepare(query)
     try:
-        if isinstance(source, Store):
-            return query_store(source, query)
-        return source.query(prepared)
-    except Exception as exc:  # noqa: BLE001
+        return query_store(source, query)
+    except (SyntaxError, ValueError, OSError) as exc:
         raise QueryError(f"query failed: {' '.join(str(exc).split())[:200]}") from None
 
 
-def open_source(path: str) -> Dataset | Store:
-    """What ``kg query`` reads: a kg store folder (queried in Oxigraph) or a graph file."""
+def open_source(path: str) -> ox.Store:
+    """What ``kg query`` reads: a kg store folder, or a graph file loaded into an in-memory store."""
     if Path(path).is_dir():
         return open_store(path)  # a folder that is no kg store gets a one-line error from here
-    return load_dataset(path)
+    return memory_store(load_dataset(path))
+
+
+_NAMESPACES = [(prefix, str(namespace)) for prefix, namespace in PREFIXES.items()]
 
 
 def _cell(value) -> str:
+    """A term as a table cell: IRIs in kg's prefixes shortened, literals as their text."""
     if value is None:
         return ""
-    if isinstance(value, URIRef):
-        for prefix, namespace in PREFIXES.items():
-            if str(value).startswith(str(namespace)):
-                return f"{prefix}:{str(value)[len(str(namespace)):]}"
-        return str(value)
-    if isinstance(value, Literal):
-        return str(value)
-    return str(value)
+    if isinstance(value, ox.NamedNode):
+        for prefix, namespace in _NAMESPACES:
+            if value.value.startswith(namespace):
+                return f"{prefix}:{value.value[len(namespace):]}"
+    return value.value
 
 
-def format_result(result, fmt: str = "table") -> str:
-    """Text of a query result: ``table`` (aligned columns), ``csv`` or ``json``."""
-    if result.type == "ASK":
-        answer = bool(result.askAnswer)
+def format_result(result: Answer, fmt: str = "table") -> str:
+    """Text of a query answer: ``table`` (aligned columns), ``csv`` or ``json``."""
+    if isinstance(result, ox.QueryBoolean):
+        answer = bool(result)
         return json.dumps({"boolean": answer}) if fmt == "json" else ("true" if answer else "false")
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return result.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
-    names = [str(v) for v in result.vars]
-    rows = [[_cell(row[v]) for v in result.vars] for row in result]
+    if isinstance(result, ox.QueryTriples):
+        triples = [(t.subject, t.predicate, t.object) for t in result]
+        return triples_bytes(triples, FORMATS["jsonld" if fmt == "json" else "turtle"][0]).decode("utf-8")
+    names = [v.value for v in result.variables]
+    rows = [[_cell(row[i]) for i in range(len(names))] for row in result]
     if fmt == "json":
         return json.dumps([dict(zip(names, row)) for row in rows], ensure_ascii=False, indent=1)
     if fmt == "csv":

@@ -5,23 +5,20 @@ article), and its default graph holds their union. Oxigraph's own "default
 graph as union" option repeats a triple once per graph that states it, so a
 ``COUNT`` would differ from the same query on a graph file; a materialized
 union keeps the RDF merge semantics (each triple once) in the store and in
-``kg serve``. Answers come back as rdflib results, so one formatter serves
-files and stores alike.
+``kg serve``. A graph file is queried the same way, loaded into an
+in-memory store, so files and stores answer alike.
 """
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef, Variable
-from rdflib.query import Result
 
-from kg.rdf.files import GraphFileError, trig_bytes
-from kg.rdf.vocab import bind_prefixes, prefix_map
+from kg.rdf.files import GraphFileError, load_dataset
+from kg.rdf.vocab import prefix_map
 
 #: a file kg writes into every store it makes, so a folder is known for a store before it is opened
 MARKER = "kg-store.txt"
@@ -32,7 +29,7 @@ def is_store(path: str | Path) -> bool:
     return (Path(path) / MARKER).is_file()
 
 
-def write_store(dataset: Dataset, path: str | Path) -> int:
+def write_store(dataset: ox.Dataset, path: str | Path) -> int:
     """Replace the store at ``path`` with ``dataset``'s quads; returns the quad count.
 
     The store is loaded in a sibling folder and moved into place, so a failure
@@ -79,67 +76,33 @@ def data_folder(path: str | Path) -> Path:
 UNION_UPDATE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-def load_store_into(store: ox.Store, dataset: Dataset) -> None:
-    """Add ``dataset``'s named graphs to an open store, and their union to its default graph."""
-    store.bulk_load(input=trig_bytes(dataset), format=ox.RdfFormat.TRIG)
+def load_store_into(store: ox.Store, dataset: ox.Dataset) -> None:
+    """Add ``dataset``'s quads to an open store, and the union of its named graphs to its default graph."""
+    store.bulk_extend(dataset)
     store.update(UNION_UPDATE)
     store.flush()
 
 
-def to_rdflib(term):
-    """An Oxigraph term as the rdflib term of the same value."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise GraphFileError(f"unsupported term in a query answer: {term!r}")
+def memory_store(dataset: ox.Dataset) -> ox.Store:
+    """An in-memory store of ``dataset`` laid out as kg's stores are (the union as the default graph)."""
+    store = ox.Store()
+    store.extend(dataset)
+    store.update(UNION_UPDATE)
+    return store
 
 
-def query_store(store: ox.Store, text: str) -> Result:
-    """Run SPARQL on the store (its default graph is the union of the named graphs) as an rdflib result."""
-    answer = store.query(text, prefixes=prefix_map())
-    if isinstance(answer, ox.QueryBoolean):
-        result = Result("ASK")
-        result.askAnswer = bool(answer)
-    elif isinstance(answer, ox.QuerySolutions):
-        result = Result("SELECT")
-        result.vars = [Variable(v.value) for v in answer.variables]
-        result.bindings = [{var: to_rdflib(value) for var, value in zip(result.vars, row) if value is not None}
-                           for row in answer]
-    else:
-        result = Result("CONSTRUCT")
-        result.graph = bind_prefixes(Graph())
-        for triple in answer:
-            result.graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    return result
+def query_store(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run SPARQL on the store (its default graph is the union of the named graphs), kg's prefixes declared."""
+    return store.query(text, prefixes=prefix_map())
 
 
-def store_dataset(store: ox.Store) -> Dataset:
-    """The store's article graphs as an in-memory rdflib dataset (for the page and networkx)."""
-    dataset = bind_prefixes(Dataset(default_union=True))
-    for quad in _quads(store):
-        dataset.add(quad)
-    return dataset
+def store_dataset(store: ox.Store) -> ox.Dataset:
+    """The store's article graphs (not the materialized union) as an in-memory dataset."""
+    return ox.Dataset(quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
 
 
-def _quads(store: ox.Store) -> Iterator[tuple]:
-    for quad in store:
-        if isinstance(quad.graph_name, ox.DefaultGraph):
-            continue  # the union, rebuilt by the dataset itself
-        yield (to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object),
-               to_rdflib(quad.graph_name))
-
-
-def load_any(path: str | Path) -> Dataset:
-    """A graph file or a kg store, read into an rdflib dataset whose default graph is the union."""
-    from kg.rdf.files import load_dataset
-
+def load_any(path: str | Path) -> ox.Dataset:
+    """A graph file or a kg store, read into a dataset."""
     if Path(path).is_dir():
         store = open_store(path)  # a folder that is no kg store gets the one-line error from here
         try:

@@ -1,15 +1,21 @@
-"""``kg validate``: check a built graph against kg's SHACL shapes (``schemas/shapes.ttl``) with pyshacl."""
+"""``kg validate``: check a built graph against kg's SHACL shapes (``schemas/shapes.ttl``) with pyshacl.
+
+pySHACL works on rdflib graphs: this is where kg's Oxigraph dataset is
+handed to rdflib, as N-Triples of the union of its graphs.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.rdf.files import GraphFileError
-from kg.rdf.vocab import SCHEMAS
+from kg.rdf.files import GraphFileError, triples_bytes
+from kg.rdf.triples import union_triples
+from kg.rdf.vocab import SCHEMAS, bind_prefixes
 
 SHAPES = SCHEMAS / "shapes.ttl"
 
@@ -35,9 +41,17 @@ def _load_shapes(path: Path) -> Graph:
     return shapes
 
 
-def validate(graph: Graph, shapes_path: Path = SHAPES) -> list[Violation]:
+def rdflib_graph(dataset: ox.Dataset) -> Graph:
+    """The union of ``dataset``'s graphs as an rdflib graph, kg's prefixes bound."""
+    return bind_prefixes(Graph()).parse(data=triples_bytes(union_triples(dataset)), format="nt")
+
+
+def validate(graph: Graph | ox.Dataset, shapes_path: Path = SHAPES) -> list[Violation]:
     """The violations of ``graph`` against the shapes; an empty list when it conforms."""
     from pyshacl import validate as shacl_validate
+
+    if isinstance(graph, ox.Dataset):
+        graph = rdflib_graph(graph)
 
     conforms, report, _ = shacl_validate(graph, shacl_graph=_load_shapes(shapes_path), inference="none",
                                          allow_warnings=True)

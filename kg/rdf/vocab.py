@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, ClosedNamespace
 
@@ -58,6 +59,12 @@ def kg_term(name: str) -> URIRef:
         return KG[name]
     except KeyError:
         raise VocabularyError(f"kg:{name} is not declared in {ONTOLOGY.name} (declare it there first)") from None
+
+
+@lru_cache(maxsize=256)
+def named(term: URIRef) -> ox.NamedNode:
+    """A vocabulary term as the Oxigraph term graphs are built and read with (made once per term)."""
+    return ox.NamedNode(str(term))
 
 
 def bind_prefixes(graph: Graph, override: bool = True) -> Graph:
@@ -117,6 +124,7 @@ __all__ = [
     "display_name",
     "kg_term",
     "legend_colour",
+    "named",
     "ontology",
     "ordered_terms",
     "prefix_map",

@@ -10,7 +10,7 @@ from conftest import ROOT
 from rdflib.namespace import RDFS
 
 from kg import KgError
-from kg.rdf.vocab import KG, SDO, VocabularyError, display_name, kg_term, ontology
+from kg.rdf.vocab import KG, SDO, VocabularyError, display_name, kg_term, named, ontology
 
 
 def test_an_undeclared_kg_term_is_an_error_not_a_new_iri():
@@ -31,7 +31,7 @@ def test_every_event_class_of_the_lexicon_is_declared():
 def test_page_names_come_from_the_ontology_labels():
     from kg.out.network import EDGE_TYPES, NODE_TYPES
 
-    assert NODE_TYPES[SDO.Person] == ("人物 Person", "#e4572e")
+    assert NODE_TYPES[named(SDO.Person)] == ("人物 Person", "#e4572e")
     assert list(EDGE_TYPES.values())[:2] == ["担任 holds", "会见 met"]
     assert display_name(KG.met) == "会见 met"
 

@@ -7,18 +7,18 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ARTICLES, ROOT, SAMPLES
+from conftest import ARTICLES, ROOT, SAMPLES, read_with_rdflib
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
-from kg.rdf.files import FORMATS, load_dataset
+from kg.rdf.files import FORMATS
 from kg.rdf.vocab import KG, PROV, SDO
 
 
 def test_every_kg_term_is_declared_with_labels_and_comment(built):
     ontology = Graph().parse(ROOT / "schemas" / "kg.ttl")
     used = set()
-    for triple in load_dataset(built["all"] / "graph.trig").quads((None, None, None, None)):
+    for triple in read_with_rdflib(built["all"] / "graph.trig").quads((None, None, None, None)):
         used |= {t for t in triple[:3] if str(t).startswith(str(KG))}
     assert used, "the graph uses kg: terms"
     for term in used:
@@ -34,7 +34,7 @@ def test_met_is_declared_symmetric():
 
 
 def test_each_article_has_a_named_graph_with_reified_evidence(built):
-    dataset = load_dataset(built["all"] / "graph.trig")
+    dataset = read_with_rdflib(built["all"] / "graph.trig")
     names = {str(g.identifier) for g in dataset.graphs() if len(g)}
     articles = {str(a) for a in dataset.subjects(RDF.type, SDO.NewsArticle)}
     assert articles == names and len(names) == len(SAMPLES)
@@ -58,7 +58,7 @@ def URIRef_holds():
 
 
 def test_one_node_per_person_across_both_samples(built):
-    graph = load_dataset(built["all"] / "graph.ttl")
+    graph = read_with_rdflib(built["all"] / "graph.ttl")
     labels = [str(graph.value(p, RDFS.label)) for p in set(graph.subjects(RDF.type, SDO.Person))]
     assert len(labels) == len(set(labels))
     for person in set(graph.subjects(RDF.type, SDO.Person)):
@@ -68,12 +68,12 @@ def test_one_node_per_person_across_both_samples(built):
 def test_separate_builds_merge_by_union(built):
     union = Graph()
     for name in SAMPLES:
-        for triple in load_dataset(built[name] / "graph.ttl").triples((None, None, None)):
+        for triple in read_with_rdflib(built[name] / "graph.ttl").triples((None, None, None)):
             union.add(triple)
     people = {str(union.value(p, RDFS.label)) for p in union.subjects(RDF.type, SDO.Person)}
     persons = set(union.subjects(RDF.type, SDO.Person))
     assert len(persons) == len(people)
-    together = load_dataset(built["all"] / "graph.ttl")
+    together = read_with_rdflib(built["all"] / "graph.ttl")
     assert persons == set(together.subjects(RDF.type, SDO.Person))
 
 
@@ -91,7 +91,7 @@ def test_same_input_gives_same_bytes_across_processes(tmp_path):
 
 
 def test_dates_are_typed(built):
-    graph = load_dataset(built[SAMPLES[0]] / "graph.ttl")
+    graph = read_with_rdflib(built[SAMPLES[0]] / "graph.ttl")
     dates = [o for o in graph.objects(None, SDO.startDate)]
     assert dates and all(isinstance(d, Literal) and d.datatype is not None for d in dates)
     assert {str(d) for d in dates} == {"--11-09"}
@@ -103,6 +103,6 @@ def test_export_round_trips(built, tmp_path, fmt):
 
     target = tmp_path / f"graph{FORMATS[fmt][1]}"
     assert main(["export", str(built["all"] / "graph.trig"), "--format", fmt, "-o", str(target)]) == 0
-    original = load_dataset(built["all"] / "graph.trig")
-    again = load_dataset(target)
+    original = read_with_rdflib(built["all"] / "graph.trig")
+    again = read_with_rdflib(target)
     assert set(again.triples((None, None, None))) == set(original.triples((None, None, None)))

@@ -11,25 +11,21 @@ from test_cli import one_line_error, run_kg
 
 from kg.out.network import centrality, entity_network, neighbourhood
 from kg.out.stats import graph_stats
-from kg.rdf.build import union_graph
 from kg.rdf.files import load_dataset
-from kg.rdf.validate import validate
+from kg.rdf.validate import rdflib_graph, validate
 from kg.rdf.vocab import KG, SDO
 
 
 def sample_network(built):
-    return entity_network(union_graph(load_dataset(built["all"] / "graph.trig")))
+    return entity_network(load_dataset(built["all"] / "graph.trig"))
 
 
-def test_the_build_page_from_the_triple_index_equals_the_page_from_rdflib(built):
+def test_the_page_of_the_trig_equals_the_page_of_the_turtle(built):
     from kg.out.view.page import render_page
-    from kg.rdf.quads import QuadDataset
 
-    dataset = load_dataset(built["all"] / "graph.trig")
-    quads = QuadDataset()
-    for s, p, o, graph in dataset.quads((None, None, None, None)):
-        quads.graph(graph.identifier if hasattr(graph, "identifier") else graph).add((s, p, o))
-    assert render_page(quads.union_index(), "kg") == render_page(union_graph(dataset), "kg")
+    by_graph = render_page(load_dataset(built["all"] / "graph.trig"), "kg knowledge graph")
+    assert by_graph == render_page(load_dataset(built["all"] / "graph.ttl"), "kg knowledge graph")
+    assert by_graph == (built["all"] / "graph.html").read_text(encoding="utf-8")  # what kg build wrote
 
 
 def test_stats_counts_ranks_and_lists_meetings(built):
@@ -80,13 +76,13 @@ def test_focus_on_an_unknown_name_is_one_line(built, tmp_path):
 
 
 def test_sample_graph_conforms_to_the_shapes(built):
-    assert validate(union_graph(load_dataset(built["all"] / "graph.trig"))) == []
+    assert validate(load_dataset(built["all"] / "graph.trig")) == []
     result = run_kg("validate", str(built["store"]))
     assert result.returncode == 0 and "conforms" in result.stdout
 
 
 def test_broken_graph_violations_are_printed(built, tmp_path):
-    graph = union_graph(load_dataset(built["all"] / "graph.trig"))
+    graph = rdflib_graph(load_dataset(built["all"] / "graph.trig"))
     person = next(graph.subjects(RDFS.label, Literal("习近平", lang="zh")))
     graph.add((person, RDFS.label, Literal("习主席", lang="zh")))  # a second label
     statement = next(graph.subjects(RDF.type, RDF.Statement))
@@ -109,7 +105,7 @@ def test_broken_graph_violations_are_printed(built, tmp_path):
 def test_a_large_graph_page_draws_the_most_connected_entities(built):
     from kg.out.view.page import render_page
 
-    graph = union_graph(load_dataset(built["all"] / "graph.trig"))
+    graph = load_dataset(built["all"] / "graph.trig")
     page = render_page(graph, "big", max_nodes=10)
     data = json.loads(re.search(r'id="kg-data">(.*?)</script>', page, re.DOTALL).group(1))
     assert len(data["nodes"]) == 10

@@ -31,6 +31,7 @@ from kg.nlp.article_parts import read_articles
 from kg.nlp.lexicon import load_lexicon
 from kg.out.batch.progress import Progress
 from kg.out.batch.state import BuildState
+from kg.rdf.triples import union_triples
 
 BATCH_SIZE = 16
 
@@ -150,7 +151,7 @@ def make_runner(workers: int = 1, scheduler: str | None = None, config: str | No
 def _write_page(dataset, path: Path) -> None:
     from kg.out.view.page import render_page
 
-    path.write_text(render_page(dataset.union_index(), "kg knowledge graph"), encoding="utf-8")
+    path.write_text(render_page(dataset, "kg knowledge graph"), encoding="utf-8")
 
 
 def _start_page(dataset, path: Path) -> multiprocessing.Process | None:
@@ -383,7 +384,7 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
         session.state = plan.state
     report.articles = len(results)
     report.facts = len({(f.subject, f.relation, f.object) for r in results for f in r.facts})
-    report.triples = len(dataset)
+    report.triples = len(union_triples(dataset))
     report.same_story_pairs = len(pairs)
     report.seconds = time.perf_counter() - plan.started
     return report

@@ -1,4 +1,4 @@
-"""Progress of a build: one self-updating line on a terminal, a plain line now and then elsewhere (CI, logs)."""
+"""Progress of a build: a tqdm bar on a terminal, a plain line now and then elsewhere (CI, logs)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import sys
 import time
 from typing import TextIO
 
-
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+from tqdm import tqdm
 
 
 class Progress:
-    """Counts articles and characters; shows the rate and, when the input size is known, the time left."""
+    """Counts articles and characters; shows the rate and, when the input size is known, the time left.
+
+    On a terminal tqdm draws and refreshes the bar (input bytes done of the
+    total, articles and characters per second beside it); in a log, where a
+    bar's carriage returns would pile up, one plain line is written every
+    ``every_s`` seconds instead.
+    """
 
     def __init__(self, total_bytes: int = 0, stream: TextIO | None = None, interactive: bool | None = None,
                  every_s: float | None = None, enabled: bool = True) -> None:
@@ -28,18 +29,29 @@ class Progress:
         self.started = time.monotonic()
         self.last_shown = self.started
         self.articles = self.skipped = self.chars = self.bytes_done = 0
+        self._bar: tqdm | None = None
+        if enabled and self.interactive:
+            self._bar = tqdm(total=total_bytes or None, file=self.stream, mininterval=self.every_s, miniters=1,
+                             unit="B", unit_scale=True, dynamic_ncols=True, leave=True,
+                             bar_format="kg: {desc} · {percentage:3.0f}%|{bar:20}| {remaining} left")
 
-    def line(self) -> str:
-        """The current state in one line."""
+    def counts(self) -> str:
+        """Articles done (and unchanged) and the rate in characters per second."""
         elapsed = max(time.monotonic() - self.started, 1e-9)
         parts = [f"{self.articles:,} articles", f"{self.chars / elapsed:,.0f} chars/s"]
         if self.skipped:
             parts.insert(1, f"{self.skipped:,} unchanged")
+        return " · ".join(parts)
+
+    def line(self) -> str:
+        """The current state in one plain line."""
+        parts = [self.counts()]
         if self.total_bytes and self.bytes_done:
             share = min(self.bytes_done / self.total_bytes, 1.0)
             parts.append(f"{share:.0%}")
             if 0 < share < 1:
-                parts.append(f"{_duration(elapsed * (1 - share) / share)} left")
+                elapsed = time.monotonic() - self.started
+                parts.append(f"{tqdm.format_interval(elapsed * (1 - share) / share)} left")
         return "kg: " + " · ".join(parts)
 
     def advance(self, articles: int = 0, chars: int = 0, input_bytes: int = 0, skipped: int = 0) -> None:
@@ -48,24 +60,27 @@ class Progress:
         self.skipped += skipped
         self.chars += chars
         self.bytes_done += input_bytes
+        if self._bar is not None:
+            self._bar.set_description_str(self.counts(), refresh=False)
+            self._bar.update(input_bytes)  # tqdm redraws at most every ``every_s`` seconds
+            return
         now = time.monotonic()
         if self.enabled and now - self.last_shown >= self.every_s:
             self.last_shown = now
-            self._show()
+            self._write_line()
 
-    def _show(self) -> None:
-        if self.interactive:
-            self.stream.write("\r\033[K" + self.line())
-        else:
-            self.stream.write(self.line() + "\n")
+    def _write_line(self) -> None:
+        self.stream.write(self.line() + "\n")
         self.stream.flush()
 
     def close(self, finished: bool = True) -> None:
         """Show the final state and end the line; after a failure only end the line, for the error."""
         if not self.enabled:
             return
-        if finished:
-            self._show()
-        if self.interactive and (finished or self.last_shown > self.started):
-            self.stream.write("\n")
+        if self._bar is not None:
+            if finished:
+                self._bar.set_description_str(self.counts(), refresh=False)
+            self._bar.close()
+        elif finished:
+            self._write_line()
         self.stream.flush()

@@ -22,9 +22,8 @@ import networkx as nx
 import pyvis
 from markupsafe import Markup
 from pyvis.network import Network
-from rdflib import Graph
 
-from kg.out.network import EDGE_TYPES, NODE_TYPES, centrality, entity_network, neighbourhood
+from kg.out.network import EDGE_TYPES, NODE_TYPES, Source, centrality, entity_network, neighbourhood
 
 HERE = Path(__file__).parent
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -46,7 +45,7 @@ def _hover(data: dict) -> str:
     return "\n".join(lines)
 
 
-def build_network(graph: Graph | nx.MultiDiGraph, size: str = "degree") -> Network:
+def build_network(graph: Source | nx.MultiDiGraph, size: str = "degree") -> Network:
     """A pyvis network of the entities and relations, node size by ``degree`` or ``pagerank``."""
     net = graph if isinstance(graph, nx.MultiDiGraph) else entity_network(graph)
     weights = centrality(net, size)
@@ -110,7 +109,7 @@ def render_network(net: nx.MultiDiGraph, heading: str = "kg", size: str = "degre
     )
 
 
-def render_page(graph: Graph, heading: str = "kg", *, focus: str | None = None, hops: int = 2,
+def render_page(graph: Source, heading: str = "kg", *, focus: str | None = None, hops: int = 2,
                 size: str = "degree", max_nodes: int = MAX_NODES) -> str:
     """The page of a whole graph, or of the ``hops``-neighbourhood of the entity named ``focus``.
 
