@@ -24,6 +24,9 @@ DELIMITERS = set("，。、；：！？,.;:!?（）()“”‘’「」『』《
 NAME_JOINERS = set("·•‧・")
 MAX_FOREIGN_NAME = 10
 MAX_QUALIFIER_UNITS = 8
+#: the longest proper name of a body kg reads without a lexicon (新希望控股, 上海韦尔半导体股份): words and characters
+MAX_BODY_NAME_WORDS = 5
+MAX_BODY_NAME_CHARS = 10
 
 
 def is_han(char: str) -> bool:
@@ -75,14 +78,19 @@ class Grammar:
 
     # --- names --------------------------------------------------------------------
 
-    def _blocks_name(self, text: str, pos: int) -> bool:
-        """A name cannot go on at ``pos``: end of text, a delimiter, a digit, a stop word or a unit."""
+    def _blocks_name(self, text: str, pos: int, at_start: bool = False) -> bool:
+        """A name cannot go on at ``pos``: end of text, a delimiter, a digit, a stop word or a unit.
+
+        ``at_start``: the name would begin at ``pos``; a stop that is also a surname (word class
+        ``stop_surname``: 任 in 王沪宁任组长, 任正非) ends a name but may begin one.
+        """
         if pos >= len(text):
             return True
         char = text[pos]
         if char in DELIMITERS or char.isdigit() or not (is_han(char) or char in NAME_JOINERS):
             return True
-        if self.lex.starts_with(text, pos, self.lex.name_stops):
+        stop = self.lex.starts_with(text, pos, self.lex.name_stops)
+        if stop and not (at_start and stop in self.lex.words("stop_surname")):
             return True
         unit = self.lex.match_at(text, pos)
         return unit is not None and unit.kind in (TITLE, ORG, COUNTRY) and len(unit.text) >= 2
@@ -106,7 +114,7 @@ class Grammar:
         the third character is kept unless a stop word (出席, 等, 在) or a
         delimiter starts there. Foreign names run to the next stop word.
         """
-        if self._blocks_name(text, pos):
+        if self._blocks_name(text, pos, at_start=True):
             return None
         surname = None if foreign else self.lex.starts_with(text, pos, self.lex.surnames)
         if surname:
@@ -179,6 +187,8 @@ class Grammar:
         taken = 0
         while taken < MAX_QUALIFIER_UNITS and start > 0:
             unit = self.lex.match_ending_at(text, start, (ORG, COUNTRY))
+            if unit is not None and unit.kind == ORG:
+                unit = self._whole_word(text, unit, token_spans)  # 清华大学, not 大学
             if unit is None:
                 unit = self._org_token_ending_at(text, start, token_spans)
             if unit is None and taken and token_spans:
@@ -231,6 +241,17 @@ class Grammar:
             return Unit(end - 1, end, COUNTRY, char)
         return None
 
+    def _whole_word(self, text: str, unit: Unit, token_spans) -> Unit:
+        """A body the lexicon matched at the end of a longer word (大学 in 清华大学, 学院 in 科学院): the
+        whole word is the body's name, when it is all Han characters and no verb or cue kg reads."""
+        if not token_spans:
+            return unit
+        for t_start, t_end in token_spans.get(unit.end, ()):
+            word = text[t_start:t_end]
+            if t_start < unit.start and all(is_han(c) for c in word) and not self._is_function_word(word):
+                return Unit(t_start, t_end, ORG, word)
+        return unit
+
     def _org_token_ending_at(self, text: str, end: int, token_spans) -> Unit | None:
         if not token_spans:
             return None
@@ -242,21 +263,24 @@ class Grammar:
         return None
 
     def _body_name_before(self, text: str, end: int, token_spans) -> Unit | None:
-        """The proper name of a body the lexicons do not know (清华 in 清华大学, 比亚迪股份 in
-        比亚迪股份有限公司): one or two words of two or more characters right before a body, when the
-        chain then opens there (a delimiter, a joiner or a name opener before it, or a known place)."""
+        """The proper name of a body the lexicons do not know (清华 in 清华大学, 比亚迪股份有限 in
+        比亚迪股份有限公司): the words right before a body back to where the chain opens (a delimiter, a
+        joiner or a name opener before them, or a known place or body), none of them a verb or cue kg
+        reads, at most :data:`MAX_BODY_NAME_WORDS` words and :data:`MAX_BODY_NAME_CHARS` characters."""
         start = end
-        for _ in range(2):
+        for _ in range(MAX_BODY_NAME_WORDS):
             spans = token_spans.get(start, ())
             if not spans:
                 return None
             t_start, t_end = spans[0]
             word = text[t_start:t_end]
-            if len(word) < 2 or not all(is_han(c) for c in word) or self._is_function_word(word):
+            if not all(is_han(c) for c in word) or self._is_function_word(word) or end - t_start > MAX_BODY_NAME_CHARS:
                 return None
             start = t_start
             if self._opens_chain(text, start) or self.lex.match_ending_at(text, start, (ORG, COUNTRY)) or (
                     self.lex.gazetteer_ending_at(text, start)):
+                if end - start < 2:
+                    return None  # one character is no name
                 return Unit(start, end, ORG, text[start:end])
         return None
 
@@ -265,6 +289,7 @@ class Grammar:
         lex = self.lex
         return bool(word in lex.name_openers or word in lex.name_stops or word in lex.attendance
                     or word in lex.events or word in lex.words("gathering_verb") or word in lex.words("speech_verb")
+                    or word in lex.words("gathering_head") or word in lex.words("preposition")
                     or lex.starts_with(word, 0, lex.name_stops))
 
     def _sandwiched_word(self, text: str, end: int, token_spans) -> Unit | None:

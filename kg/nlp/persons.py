@@ -70,7 +70,10 @@ class PersonFinder:
         unit = lexicon.match_at(bare, 0)
         if unit is not None and unit.end == len(bare):
             return False
-        if lexicon.starts_with(bare, 0, lexicon.name_stops) or lexicon.ends_with(bare, len(bare), lexicon.name_stops):
+        stop = lexicon.starts_with(bare, 0, lexicon.name_stops)
+        if stop in lexicon.words("stop_surname") and len(bare) <= 3:
+            stop = None  # 任 stops 王沪宁任组长 but opens 任正非
+        if stop or lexicon.ends_with(bare, len(bare), lexicon.name_stops):
             return False  # 上周 (主席上周), 连续第 (总书记连续第13年)
         if lexicon.starts_with(bare, 0, lexicon.surnames) and len(bare) <= 4:
             return True

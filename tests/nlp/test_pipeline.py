@@ -109,6 +109,21 @@ def test_a_country_or_province_before_a_title_qualifies_the_post_and_is_no_perso
     assert not persons & {"阿塞拜疆", "亚美尼亚"}
 
 
+def test_a_body_the_lexicons_lack_is_read_back_to_where_the_chain_opens(extract_text):
+    facts = extract_text("座谈会上，东岳新材料股份有限公司董事长秦立新、南江大学党委书记任海波、"
+                         "北山省农业科学院院长于明远先后发言。会议由省政协副主席时海英主持。")
+    holds = relation_pairs(facts, "holds")
+    assert ("秦立新", "东岳新材料股份有限公司董事长") in holds
+    assert ("任海波", "南江大学党委书记") in holds  # 任 ends 王沪宁任组长, but opens a name
+    assert ("于明远", "北山省农业科学院院长") in holds
+    assert ("时海英", "省政协副主席") in holds  # 会议由 is no part of the body
+
+
+def test_a_stop_that_is_a_surname_still_ends_a_name(extract_text):
+    holds = relation_pairs(extract_text("会上，省委书记李建国任组长，主席和平安出席。"), "holds")
+    assert ("李建国", "省委书记") in holds and not any(name.startswith("和") for name, _ in holds)
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")
