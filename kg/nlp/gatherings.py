@@ -21,6 +21,8 @@ from kg.nlp.records import EventRecord
 GATHERING = "Gathering"
 # A date or time of day between a gathering's name and its place (…论坛27日上午在北京举行).
 TRAILING_TIME = re.compile(r"(?:(?:\d{1,2}月)?\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
+# After a name: (受…委托)作(了/的)…报告/说明, within one clause.
+REPORT = re.compile(r"(?:受[^，。；]{1,12}委托)?作(?:了|的)?[^，。；]{0,60}?(?:报告|说明)")
 LEADING_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+")
 
 
@@ -51,6 +53,7 @@ class GatheringRules:
                 if event is not None:
                     found.append(event)
             floor, pos = pos + 1, after  # the next verb's persons stand after this one
+        self._reporters(text, sent, in_sent, order, found)
         return found
 
     def _speakers(self, text, sent, in_sent, order) -> None:
@@ -65,6 +68,20 @@ class GatheringRules:
             if at != -1 and not any(c in "，。；,;" for c in text[speaker.end:at]):
                 gathering.attendees.setdefault(speaker.name, sent)
                 return
+
+    def _reporters(self, text, sent, in_sent, order, here) -> None:
+        """会议听取了…院长张军作的…报告, 潘功胜受国务院委托作…报告: a person who makes a report or an
+        explanation (作…报告, 作…说明) attended the gathering of the sentence (``here``) or else the
+        story's latest meeting (reports are made at meetings, not at ceremonies)."""
+        gatherings = [e for e in reversed([*order, *here]) if e.klass == GATHERING]
+        ours = [e for e in reversed(here) if e.klass == GATHERING]
+        meeting = next((e for e in gatherings if e.name.endswith(("会", "会议"))), None)
+        gathering = ours[0] if ours else meeting or (gatherings[0] if gatherings else None)
+        if gathering is None:
+            return
+        for person in in_sent:
+            if REPORT.match(text, person.end, sent[1]) and not self._is_modifier(text, person):
+                gathering.attendees.setdefault(person.name, sent)
 
     def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
         """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""
@@ -143,7 +160,10 @@ class GatheringRules:
         if name in self.gathering_heads:
             # 出席会议: the gathering the story is about, the latest so named (…会议) before any other
             gatherings = [e for e in reversed(order) if e.klass == GATHERING]
-            latest = next((e for e in gatherings if e.name.endswith(name)), gatherings[0] if gatherings else None)
+            # else the latest meeting (…会议, …会: 开幕会 opens the session), not a ceremony or a visit
+            meeting = next((e for e in gatherings if e.name.endswith(("会", "会议"))), None)
+            latest = next((e for e in gatherings if e.name.endswith(name)),
+                          meeting or (gatherings[0] if gatherings else None))
             if latest is not None:
                 name = latest.name
             elif not held:

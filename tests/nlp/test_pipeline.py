@@ -124,6 +124,17 @@ def test_a_stop_that_is_a_surname_still_ends_a_name(extract_text):
     assert ("李建国", "省委书记") in holds and not any(name.startswith("和") for name, _ in holds)
 
 
+def test_who_reports_at_a_gathering_attended_it(extract_text):
+    facts = extract_text("省十二届人大常委会举行第九次会议。会议还举行了颁发任命书仪式。"
+                         "副主任赵明远主持开幕会，副主任钱立新作相关议案的说明。"
+                         "会议听取了省高级人民法院院长孙志刚受省政府委托作的关于审判工作情况的报告。")
+    attended = relation_pairs(facts, "attendee")
+    for person in ("赵明远", "钱立新", "孙志刚"):
+        assert ("第九次会议", person) in attended, person  # the session, not the ceremony before
+    assert not any(person == "钱立新" and "仪式" in event for event, person in attended)
+    assert "孙志刚" in {person for person, _ in relation_pairs(facts, "holds")}  # 受 ends the name
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")

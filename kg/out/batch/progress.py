@@ -10,6 +10,13 @@ from typing import TextIO
 from tqdm import tqdm
 
 
+class _Bar(tqdm):
+    """tqdm without its monitor thread: a build forks to write its page, which only a process with no
+    other thread may do."""
+
+    monitor_interval = 0
+
+
 class Progress:
     """Counts articles and characters; shows the rate and, when the input size is known, the time left.
 
@@ -29,9 +36,9 @@ class Progress:
         self.started = time.monotonic()
         self.last_shown = self.started
         self.articles = self.skipped = self.chars = self.bytes_done = 0
-        self._bar: tqdm | None = None
+        self._bar: _Bar | None = None
         if enabled and self.interactive:
-            self._bar = tqdm(total=total_bytes or None, file=self.stream, mininterval=self.every_s, miniters=1,
+            self._bar = _Bar(total=total_bytes or None, file=self.stream, mininterval=self.every_s, miniters=1,
                              unit="B", unit_scale=True, dynamic_ncols=True, leave=True,
                              bar_format="kg: {desc} · {percentage:3.0f}%|{bar:20}| {remaining} left")
 
