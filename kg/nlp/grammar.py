@@ -185,6 +185,13 @@ class Grammar:
         countries: list[str] = []
         bodies: list[str] = []
         taken = 0
+        acting = self.lex.ends_with(text, start, self.lex.words("acting_marker"))
+        if acting:
+            start -= len(acting)  # 自治区代主席, 代省长: an acting post, written with its marker
+            taken = 1  # what comes before qualifies the post as a body would (自治区|代主席)
+        station = self._station_before(text, start)
+        if station is not None:
+            start, taken = station, 1  # 缅甸驻华大使: the post is the sending country's
         while taken < MAX_QUALIFIER_UNITS and start > 0:
             unit = self.lex.match_ending_at(text, start, (ORG, COUNTRY))
             if unit is not None and unit.kind == ORG:
@@ -213,6 +220,18 @@ class Grammar:
         return Office(start, title.end, text[start:title.end], title.text,
                       qualified=start < title.start or self.lex.titles.get(title.text, False),
                       countries=countries, bodies=bodies)
+
+    def _station_before(self, text: str, end: int) -> int | None:
+        """Start of 驻 + a country right before ``end`` (驻华, 驻巴西, 驻联合国 is no country), where an
+        ambassador or envoy is posted."""
+        for length in range(1, 8):
+            at = end - length - 1
+            if at < 0:
+                return None
+            place = text[at + 1:end]
+            if text[at] == "驻" and (self.lex.country_name(place) or place in self.lex.words("station_short")):
+                return at
+        return None
 
     def _place_qualifier(self, text: str, end: int) -> Unit | None:
         """A gazetteer place ending at ``end`` that opens the chain: after a delimiter, a chain joiner or a

@@ -271,12 +271,15 @@ class RelationExtractor(GatheringRules):
         # 2. X会见Y(和Z): the noun used as a verb, host before it, guests after it.
         if noun not in self.lexicon.words("meeting_verb"):
             return []
-        hosts = self._subject_before(text, clause_start, pos, in_sent, state, order)
+        floor = self._titled_clauses_before(text, sent, clause_start, in_sent)
+        hosts = self._subject_before(text, floor, pos, in_sent, state, order)
         if not hosts:
             return []
         host = hosts[0]
+        # 甲（titles），乙（titles）拜会了丙: a list of titled hosts over commas all met the guests.
+        co_hosts = list(dict.fromkeys(hosts)) if floor < clause_start else [host]
         guests = [p.name for p in in_sent if pos < p.start and not self._is_modifier(text, p)]
-        guests = [g for g in dict.fromkeys(guests) if g != host]
+        guests = [g for g in dict.fromkeys(guests) if g not in co_hosts]
         if not guests:
             # 会见了出席论坛的各国使节: the guests go unnamed; the host's meeting is still one to attend.
             event = EventRecord(klass, f"{host}{noun}", (host,), sent,
@@ -289,13 +292,26 @@ class RelationExtractor(GatheringRules):
         events = []
         for group in groups:
             label = f"{host}{noun}{'、'.join(group)}"
-            event = EventRecord(klass, label, (host, *group), sent, place=place)
-            for name in (host, *group):
+            event = EventRecord(klass, label, (*co_hosts, *group), sent, place=place)
+            for name in (*co_hosts, *group):
                 event.attendees[name] = sent
             if klass in MEETING_CLASSES and not self._remote(text, clause_start, pos):
-                event.met.extend((host, g) for g in group)
+                event.met.extend((h, g) for h in co_hosts for g in group)
             events.append(event)
         return events
+
+    def _titled_clauses_before(self, text, sent, clause_start: int, in_sent) -> int:
+        """Where a list of titled persons before ``clause_start`` begins: each earlier clause of the
+        sentence that holds only one person's title chain and name (自治区党委书记、…主任鹿心社，)."""
+        floor = clause_start
+        while floor > sent[0] and text[floor - 1] in "，,":
+            start = self._clause_start(text, sent, floor - 1)
+            whole = [p for p in in_sent if p.end == floor - 1 and p.offices
+                     and min(o.start for o in p.offices) == start]
+            if not whole:
+                break
+            floor = start
+        return floor
 
     def _remote(self, text: str, start: int, end: int) -> bool:
         """视频会见, 以视频方式举行会谈: the clause says the principals were not in one place."""
@@ -352,10 +368,21 @@ class RelationExtractor(GatheringRules):
                 at_end = after >= sent[1] or text[after] in DELIMITERS
                 if noun or at_end:
                     who = [p.name for p in in_sent if p.end <= pos and not self._is_modifier(text, p)]
-                    for target in self._targets(order, noun, state):
+                    named = self._gathering_at(text, sent[0], pos, order) if not noun else None
+                    for target in ([named] if named else self._targets(order, noun, state)):
                         for name in dict.fromkeys(who):
                             target.attendees.setdefault(name, sent)
                 pos = text.find(verb, after, sent[1])
+
+    def _gathering_at(self, text: str, start: int, end: int, order: list[EventRecord]) -> EventRecord | None:
+        """在论坛上致辞: the latest gathering named with the head of 在…上 right before the verb."""
+        at = text.rfind("在", start, end)
+        if at == -1 or not text.startswith("上", end - 1):
+            return None
+        head = self.lexicon.ends_with(text, end - 1, self.gathering_heads)
+        if head is None or end - 1 - len(head) - at > 12:
+            return None
+        return next((e for e in reversed(order) if e.klass == "Gathering" and e.name and e.name.endswith(head)), None)
 
     def _targets(self, order: list[EventRecord], noun: str | None, state) -> list[EventRecord]:
         """The events an attendance verb refers to: the named kind's latest, else the latest reported."""

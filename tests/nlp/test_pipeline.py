@@ -135,6 +135,19 @@ def test_who_reports_at_a_gathering_attended_it(extract_text):
     assert "孙志刚" in {person for person, _ in relation_pairs(facts, "holds")}  # 受 ends the name
 
 
+def test_titled_hosts_over_commas_all_met_the_guest_and_speakers_join_the_named_gathering(extract_text):
+    facts = extract_text("2021东盟农业合作论坛在南宁举行。全国政协原副主席周文华出席论坛并致辞。"
+                         "会前，自治区党委书记、自治区人大常委会主任马建新，自治区党委副书记、自治区代主席"
+                         "林振东拜会了周文华。农业农村部副部长吴立平，泰国驻华大使阿塔育等分别在论坛上致辞。")
+    met = {frozenset(pair) for pair in relation_pairs(facts, "met")}
+    assert met == {frozenset({"马建新", "周文华"}), frozenset({"林振东", "周文华"})}
+    holds = relation_pairs(facts, "holds")
+    assert ("林振东", "自治区党委副书记") in holds and ("林振东", "自治区代主席") in holds  # 代 kept, chain kept
+    attended = relation_pairs(facts, "attendee")
+    assert ("2021东盟农业合作论坛", "吴立平") in attended and ("2021东盟农业合作论坛", "阿塔育") in attended
+    assert ("阿塔育", "泰国驻华大使") in holds  # the post is the sending country's
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")
