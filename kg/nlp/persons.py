@@ -4,15 +4,15 @@ Cues, strongest first:
 1. a title chain before a name (国务院副总理汪洋, 美国总统特朗普);
 2. a name before an honorific title (习近平主席, 特朗普总统);
 3. a spouse after 夫人 (习近平主席夫人彭丽媛);
-4. a PER span of the NER model (``doc._.kg_entities``), after lexicon titles,
-   bodies and places are trimmed off it: the lexicons win where they disagree;
+4. a person entity of the NER (``doc.ents`` labelled PER or PERSON: kg's model
+   or another spaCy NER before this component), after lexicon titles, bodies
+   and places are trimmed off it: the lexicons win where they disagree;
 5. an untitled list before an attendance verb (蔡奇、王毅等参加);
 6. every other occurrence of a name found by 1-5 in the same document.
 """
 
 from __future__ import annotations
 
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -22,6 +22,7 @@ from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.ner.component import CharNer
 from kg.nlp.ner.name_parts import NamePool
 from kg.nlp.records import (
+    PERSON_LABELS,
     Holding,
     PersonMention,
     Spouses,
@@ -30,11 +31,14 @@ from kg.nlp.records import (
     register_extensions,
     sentence_of,
     sentence_spans,
+    set_holdings,
+    set_persons,
 )
+from kg.nlp.token_spans import segmenter_words
 
 
 class PersonFinder:
-    """Writes ``doc._.kg_persons``, ``doc._.kg_holdings`` and ``doc._.kg_spouses``."""
+    """Writes ``doc.spans["kg_persons"]``, ``doc.spans["kg_posts"]`` and ``doc._.kg_spouses``."""
 
     def __init__(self, nlp: Language, lexicon_dir: str | None):
         register_extensions()
@@ -95,10 +99,9 @@ class PersonFinder:
         self.pool = self._name_pool()  # looked up per Doc: a pipeline may run with its NER disabled
         text = doc_text(doc)
         sentences = sentence_spans(doc)
-        bounds = doc.to_array([IDX, LENGTH]).tolist()  # arrays: far cheaper than a Token object per word
-        token_spans = [(start, start + length) for start, length in bounds]
-        persons = get_list(doc, "kg_persons")
-        holdings = get_list(doc, "kg_holdings")
+        token_spans = segmenter_words(doc)  # the segmenter's words: a body's name ends at a word edge
+        persons: list[PersonMention] = []
+        holdings: list[Holding] = []
         foreign: dict[str, bool] = {}
 
         units = doc._.kg_units
@@ -126,7 +129,8 @@ class PersonFinder:
         holdings[:] = [h for h in holdings if h.person in names]
         spouses = get_list(doc, "kg_spouses")
         spouses[:] = [s for s in spouses if s.a in names and s.b in names]
-        doc._.kg_persons = kept
+        set_persons(doc, kept)
+        set_holdings(doc, holdings)
         return doc
 
     def _shared_titles(self, text: str, persons: list[PersonMention], holdings: list[Holding],
@@ -182,10 +186,10 @@ class PersonFinder:
         text = doc_text(doc)
         taken = sorted((p.start, p.end) for p in persons)
         units = get_list(doc, "kg_units")
-        for entity in get_list(doc, "kg_entities"):
-            if entity.label != "PER":
+        for entity in doc.ents:
+            if entity.label_ not in PERSON_LABELS:
                 continue
-            span = _trim_units(entity.start, entity.end, units)
+            span = _trim_units(entity.start_char, entity.end_char, units)
             if span is None or any(s < span[1] and span[0] < e for s, e in taken):
                 continue
             name = text[span[0]:span[1]]

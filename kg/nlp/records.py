@@ -1,7 +1,21 @@
-"""Plain records the spaCy components leave on a ``Doc`` (as ``Doc._`` extensions).
+"""What the kg components hand on, on the ``Doc``: Spans with extensions, and a few plain records.
 
-Offsets are character offsets into ``doc.text``; the last component,
-``kg_entity_spans``, turns them into token spans in ``doc.ents``.
+* ``doc.ents``: the NER's entities (PER, LOC, ORG; ``ner`` or another spaCy
+  NER: ``PERSON`` counts as ``PER``), and at the end of the pipeline the
+  entities kg settled on (``kg_entity_spans``).
+* ``doc.spans["kg_persons"]``: persons (``span._.kg_name``, ``._.kg_offices``,
+  ``._.kg_foreign``), from ``kg_persons``.
+* ``doc.spans["kg_posts"]``: the posts persons hold (``span._.kg_holders``,
+  ``._.kg_office``), from ``kg_persons``.
+* ``doc.spans["kg_events"]``: one span per sentence that reports events
+  (``span._.kg_events``: their :class:`EventRecord`), from ``kg_relations``.
+
+spaCy keeps a Span's extension values by its character offsets, so two
+spans over the same characters would share them: a post several persons
+hold is one span with all its holders, a sentence of several events one
+span with all its events.
+* ``doc._.kg_units`` and ``doc._.kg_dates`` (the lexicon's matches, character
+  offsets, from ``kg_lexicon``) and ``doc._.kg_spouses``.
 """
 
 from __future__ import annotations
@@ -11,9 +25,10 @@ from dataclasses import dataclass, field
 
 import numpy
 from spacy.attrs import IDX, LENGTH, SENT_START
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.nlp.grammar import DateMention, Office
+from kg.nlp.token_spans import token_spans
 
 
 @dataclass
@@ -25,15 +40,6 @@ class PersonMention:
     name: str
     offices: list[Office] = field(default_factory=list)
     foreign: bool = False
-
-
-@dataclass
-class EntityMention:
-    """A span the statistical NER model labelled PER, LOC or ORG."""
-
-    start: int
-    end: int
-    label: str
 
 
 @dataclass
@@ -78,21 +84,24 @@ class EventRecord:
 
 
 EXTENSIONS = {
-    "kg_entities": list,     # EntityMention from the NER model
     "kg_units": list,        # kg.nlp.lexicon.Unit matches
     "kg_dates": list,        # DateMention
-    "kg_persons": list,      # PersonMention
-    "kg_holdings": list,     # Holding
     "kg_spouses": list,      # Spouses
-    "kg_events": list,       # EventRecord
 }
+SPAN_EXTENSIONS = ("kg_name", "kg_offices", "kg_foreign", "kg_holders", "kg_office", "kg_events")
+PERSONS, POSTS, EVENTS = "kg_persons", "kg_posts", "kg_events"
+#: NER labels read as persons: kg's own and spaCy's pretrained pipelines'
+PERSON_LABELS = {"PER", "PERSON"}
 
 
 def register_extensions() -> None:
-    """Declare the ``Doc._`` attributes the kg components read and write."""
+    """Declare the ``Doc._`` and ``Span._`` attributes the kg components read and write."""
     for name in EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+    for name in SPAN_EXTENSIONS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
 
 
 def get_list(doc: Doc, name: str) -> list:
@@ -102,6 +111,62 @@ def get_list(doc: Doc, name: str) -> list:
         value = []
         setattr(doc._, name, value)
     return value
+
+
+def set_persons(doc: Doc, persons: list[PersonMention]) -> None:
+    """Publish ``persons`` as ``doc.spans["kg_persons"]``."""
+    spans = token_spans(doc, [(p.start, p.end, "PERSON") for p in persons])
+    for span, person in zip(spans, persons, strict=True):
+        span._.kg_name, span._.kg_offices, span._.kg_foreign = person.name, person.offices, person.foreign
+    doc.spans[PERSONS] = spans
+
+
+def get_persons(doc: Doc) -> list[PersonMention]:
+    """The persons of ``doc``: ``kg_persons``'s spans, or without that component the NER's person entities."""
+    if PERSONS in doc.spans:
+        return [PersonMention(s.start_char, s.end_char, s._.kg_name, s._.kg_offices or [], bool(s._.kg_foreign))
+                for s in doc.spans[PERSONS]]
+    return [PersonMention(e.start_char, e.end_char, e.text) for e in doc.ents if e.label_ in PERSON_LABELS]
+
+
+def _grouped(items: list, edges) -> dict[tuple[int, int], list]:
+    """``items`` grouped by their character edges, in first-seen order."""
+    groups: dict[tuple[int, int], list] = {}
+    for item in items:
+        groups.setdefault(edges(item), []).append(item)
+    return groups
+
+
+def set_holdings(doc: Doc, holdings: list[Holding]) -> None:
+    """Publish ``holdings`` as ``doc.spans["kg_posts"]``: one span per post, with its holders."""
+    groups = _grouped(holdings, lambda h: (h.office.start, h.office.end))
+    spans = token_spans(doc, [(start, end, "POST") for start, end in groups])
+    for span, group in zip(spans, groups.values(), strict=True):
+        span._.kg_holders, span._.kg_office = [h.person for h in group], group[0].office
+    doc.spans[POSTS] = spans
+
+
+def get_holdings(doc: Doc) -> list[Holding]:
+    """The posts held in ``doc``, each with the sentence that says so."""
+    if POSTS not in doc.spans:
+        return []
+    sentences = sentence_spans(doc)
+    return [Holding(holder, s._.kg_office, sentence_of(sentences, s.start_char))
+            for s in doc.spans[POSTS] for holder in s._.kg_holders]
+
+
+def set_events(doc: Doc, events: list[EventRecord]) -> None:
+    """Publish ``events`` as ``doc.spans["kg_events"]``: one span per reporting sentence, with its events."""
+    groups = _grouped(events, lambda e: e.evidence)
+    spans = token_spans(doc, [(start, end, "EVENTS") for start, end in groups])
+    for span, group in zip(spans, groups.values(), strict=True):
+        span._.kg_events = group
+    doc.spans[EVENTS] = spans
+
+
+def get_events(doc: Doc) -> list[EventRecord]:
+    """The events of ``doc`` in the order the text first names them."""
+    return [event for span in doc.spans.get(EVENTS, []) for event in span._.kg_events]
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
@@ -154,17 +219,25 @@ def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int
 
 
 __all__ = [
+    "EVENTS",
+    "PERSONS",
+    "POSTS",
     "DateMention",
-    "EntityMention",
     "EventRecord",
     "Holding",
     "Office",
     "PersonMention",
     "Spouses",
     "doc_text",
+    "get_events",
+    "get_holdings",
     "get_list",
+    "get_persons",
     "register_extensions",
     "remember_text",
     "sentence_of",
     "sentence_spans",
+    "set_events",
+    "set_holdings",
+    "set_persons",
 ]

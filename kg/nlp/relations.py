@@ -1,7 +1,8 @@
 """``kg_relations``: events, who took part, where and when, and who met whom.
 
-Reads the persons, units and dates the earlier components left on the Doc
-and writes ``doc._.kg_events``. Patterns, per sentence:
+Reads the persons (``doc.spans["kg_persons"]``, or another NER's person
+entities), units and dates the earlier components left on the Doc and
+writes ``doc.spans["kg_events"]``. Patterns, per sentence:
 
 * ``X同/与/和Y(举行)会谈/会晤``: talks or a meeting of X and Y; X met Y.
 * ``X会见/会晤Y(和Z)``: a meeting hosted by X; X met each guest, guests did not
@@ -26,7 +27,16 @@ from kg.nlp.gatherings import GatheringRules
 from kg.nlp.grammar import DELIMITERS, DateMention
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, Lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
-from kg.nlp.records import EventRecord, PersonMention, doc_text, get_list, register_extensions, sentence_spans
+from kg.nlp.records import (
+    EventRecord,
+    PersonMention,
+    doc_text,
+    get_list,
+    get_persons,
+    register_extensions,
+    sentence_spans,
+    set_events,
+)
 
 MEETING_CLASSES = {"Talks", "Meeting"}
 PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
@@ -34,7 +44,7 @@ CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
 
 
 class RelationExtractor(GatheringRules):
-    """Finds events and their participants; writes ``doc._.kg_events``."""
+    """Finds events and their participants; writes ``doc.spans["kg_events"]``."""
 
     def __init__(self, nlp: Language, lexicon_dir: str | None):
         register_extensions()
@@ -58,7 +68,7 @@ class RelationExtractor(GatheringRules):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        persons: list[PersonMention] = get_list(doc, "kg_persons")
+        persons: list[PersonMention] = get_persons(doc)
         dates: list[DateMention] = get_list(doc, "kg_dates")
         events: dict[tuple, EventRecord] = {}
         order: list[EventRecord] = []  # events in the order the text first names them
@@ -91,7 +101,7 @@ class RelationExtractor(GatheringRules):
             if created:
                 state["last_events"] = created
             self._attendance(text, sent, in_sent, events, order, state)
-        doc._.kg_events = order
+        set_events(doc, order)
         return doc
 
     # --- helpers -------------------------------------------------------------------

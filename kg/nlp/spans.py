@@ -1,88 +1,51 @@
-"""``kg_entity_spans``: turn the character-offset records into token spans.
+"""``kg_entity_spans``: the entities kg settled on, as ``doc.ents``.
 
-pkuseg often splits names (刘|鹤, 李|忠发) and sometimes glues words across
-a boundary (做|大中|美). This last component splits tokens wherever an
-entity boundary falls inside one, then sets ``doc.ents`` (PERSON, GPE, ORG,
-DATE, and LOC or ORG from the NER model) and ``doc.spans["kg_posts"]`` (the offices that name posts).
+The last component. Persons come from ``kg_persons`` (already token spans);
+countries and bodies from the lexicon (``doc._.kg_units``) and dates
+(``doc._.kg_dates``) are character matches, so the tokens they end inside
+are split here; the NER's places and bodies stay where nothing kg found
+overlaps them. Labels: PERSON, GPE, ORG, DATE, LOC. Posts are in
+``doc.spans["kg_posts"]`` and events in ``doc.spans["kg_events"]``.
 """
 
 from __future__ import annotations
 
-import bisect
-from itertools import pairwise
-
-from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, ORG
-from kg.nlp.records import get_list, register_extensions
+from kg.nlp.records import PERSONS, get_list, register_extensions
+from kg.nlp.token_spans import token_spans
 
 UNIT_LABELS = {COUNTRY: "GPE", COUNTRY_ABBR: "GPE", ORG: "ORG"}
-MODEL_LABELS = {"LOC": "LOC", "ORG": "ORG"}
-
-
-def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
-    """Split every token that a character offset in ``offsets`` falls inside."""
-    if not offsets or not len(doc):
-        return
-    starts = doc.to_array([IDX]).tolist()
-    # Only the tokens an offset falls strictly inside need a split; find them by bisection.
-    inside: dict[int, list[int]] = {}
-    for offset in sorted(offsets):
-        i = bisect.bisect_right(starts, offset) - 1
-        if i >= 0 and starts[i] < offset < starts[i] + len(doc[i].text):
-            inside.setdefault(i, []).append(offset - starts[i])
-    if not inside:
-        return
-    with doc.retokenize() as retokenizer:
-        for i, cuts in inside.items():
-            token = doc[i]
-            bounds = [0, *cuts, len(token.text)]
-            pieces = [token.text[a:b] for a, b in pairwise(bounds)]
-            retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
-
-
-def _model_places_and_bodies(doc: Doc, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """The NER model's LOC and ORG spans that overlap nothing found before.
-
-    The model's PER spans already went through ``kg_persons``; for places and
-    bodies the lexicon's reading wins wherever the two overlap.
-    """
-    extra = []
-    for entity in get_list(doc, "kg_entities"):
-        if entity.label in MODEL_LABELS and not any(s < entity.end and entity.start < e for s, e, _ in found):
-            extra.append((entity.start, entity.end, MODEL_LABELS[entity.label]))
-    return extra
+MODEL_LABELS = {"LOC": "LOC", "ORG": "ORG", "GPE": "GPE"}
 
 
 class EntitySpans:
-    """Aligns persons, units, dates and posts to tokens."""
+    """Sets ``doc.ents`` from the persons, units, dates and the NER's places and bodies."""
 
     def __init__(self) -> None:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        wanted: list[tuple[int, int, str]] = []
-        wanted += [(p.start, p.end, "PERSON") for p in get_list(doc, "kg_persons")]
-        wanted += [(u.start, u.end, UNIT_LABELS[u.kind]) for u in get_list(doc, "kg_units") if u.kind in UNIT_LABELS]
-        wanted += [(d.start, d.end, "DATE") for d in get_list(doc, "kg_dates")]
-        wanted += _model_places_and_bodies(doc, wanted)
-        posts = [(h.office.start, h.office.end, "POST") for h in get_list(doc, "kg_holdings")]
-        split_tokens_at(doc, {o for s, e, _ in wanted + posts for o in (s, e)})
-        spans = [doc.char_span(s, e, label=label) for s, e, label in wanted]
+        model = [(e.start_char, e.end_char, MODEL_LABELS[e.label_]) for e in doc.ents if e.label_ in MODEL_LABELS]
+        persons = [(s.start_char, s.end_char, "PERSON") for s in doc.spans.get(PERSONS, [])]
+        found = persons + [(u.start, u.end, UNIT_LABELS[u.kind]) for u in get_list(doc, "kg_units")
+                           if u.kind in UNIT_LABELS]
+        found += [(d.start, d.end, "DATE") for d in get_list(doc, "kg_dates")]
+        # The NER's places and bodies where nothing found above overlaps them: the lexicon's reading wins.
+        found += [(s, e, label) for s, e, label in model if not any(a < e and s < b for a, b, _ in found)]
+        spans: list[Span] = token_spans(doc, found)
         # Persons first: a name wins over a body or country it overlaps.
-        ordered = sorted((s for s in spans if s is not None), key=lambda s: (s.label_ != "PERSON"))
-        doc.ents = filter_spans(ordered)
-        doc.spans["kg_posts"] = [s for s in (doc.char_span(a, b, label=lab) for a, b, lab in posts) if s is not None]
+        doc.ents = filter_spans(sorted(spans, key=lambda s: s.label_ != "PERSON"))
         return doc
 
 
 @Language.factory("kg_entity_spans")
 def make_entity_spans(nlp: Language, name: str) -> EntitySpans:
-    """Create the span aligner."""
+    """Create the component that sets ``doc.ents``."""
     return EntitySpans()
 
 
-__all__ = ["EntitySpans", "Span", "split_tokens_at"]
+__all__ = ["EntitySpans"]

@@ -100,7 +100,7 @@ def entity_network(source: Source) -> nx.MultiDiGraph:
                 continue  # one edge for both directions of a symmetric relation
             found = evidence.get((s, predicate, o), []) + evidence.get((o, predicate, s), [])
             unique = sorted({(e["sentence"], e["article"]) for e in found})
-            net.add_edge(s.value, o.value, key=name, relation=name, symmetric=symmetric,
+            net.add_edge(s.value, o.value, key=name, relation=name, predicate=predicate.value, symmetric=symmetric,
                          evidence=[{"sentence": t, "article": a} for t, a in unique])
     return net
 

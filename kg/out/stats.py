@@ -9,8 +9,10 @@ import networkx as nx
 
 from kg.out.network import centrality
 from kg.rdf.query import aligned_table
+from kg.rdf.vocab import KG
 
-MET = "会见 met"
+#: the relation the meetings network is made of, by its term (the page's name for it may change)
+MET = str(KG.met)
 
 
 @dataclass
@@ -36,7 +38,7 @@ def graph_stats(net: nx.MultiDiGraph, top: int = 10) -> GraphStats:
     components = nx.connected_components(net.to_undirected(as_view=True))
     stats.component_sizes = sorted((len(c) for c in components), reverse=True)
     meetings = [(net.nodes[a]["label"], net.nodes[b]["label"], len(data["evidence"]))
-                for a, b, key, data in net.edges(keys=True, data=True) if key == MET]
+                for a, b, data in net.edges(data=True) if data["predicate"] == MET]
     stats.meetings = sorted(tuple(sorted(pair[:2])) + (pair[2],) for pair in meetings)
     return stats
 

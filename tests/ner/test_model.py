@@ -52,14 +52,14 @@ def test_model_multiplies_matrices_with_numpy_not_blis():
 ])
 def test_finds_a_person_with_no_title(nlp, ner, text, person):
     doc = ner(nlp.make_doc(text))
-    persons = [text[e.start:e.end] for e in doc._.kg_entities if e.label == "PER"]
+    persons = [e.text for e in doc.ents if e.label_ == "PER"]
     assert persons == [person]
 
 
 def test_finds_places_and_bodies(nlp, ner):
     text = "上海市卫生局和复旦大学附属中山医院联合发布了报告，新华社记者从国家统计局了解到这一消息。"
     doc = ner(nlp.make_doc(text))
-    found = {(text[e.start:e.end], e.label) for e in doc._.kg_entities}
+    found = {(e.text, e.label_) for e in doc.ents}
     assert ("国家统计局", "ORG") in found
     assert any(label == "ORG" and "复旦大学" in surface for surface, label in found)
     assert any(label in ("ORG", "LOC") and surface.startswith("上海") for surface, label in found)
@@ -82,9 +82,9 @@ def test_long_text_is_read_in_sentence_pieces_with_offsets_kept(nlp, ner):
     pieces = _chunks(doc)
     assert len(pieces) == 3 and "".join("".join(words) for _, words in pieces) == text
     doc = ner(doc)
-    persons = [e for e in doc._.kg_entities if e.label == "PER"]
+    persons = [e for e in doc.ents if e.label_ == "PER"]
     assert len(persons) == text.count("孙丽萍")
-    assert all(text[e.start:e.end] == "孙丽萍" for e in persons)
+    assert all(text[e.start_char:e.end_char] == "孙丽萍" for e in persons)
 
 
 def test_build_without_the_model_is_a_one_line_error(tmp_path, monkeypatch, capsys):
@@ -115,8 +115,9 @@ def test_cue_scope_reads_only_sentences_with_a_relation_cue(nlp):
     assert read == ["国家主席习近平会见了来华访问的吴德明。", "刘建华夫人陈静陪同。"]
     assert all(text[offset:offset + len(part)] == part for (offset, _), part in zip(pieces, read))
     assert nlp.get_pipe("ner").scope == "cues", "the pipeline reads cue sentences by default"
-    found = [e for e in nlp(text)._.kg_entities if e.label == "PER"]
-    assert "孙丽萍" not in {text[e.start:e.end] for e in found} and "吴德明" in {text[e.start:e.end] for e in found}
+    with nlp.select_pipes(enable=["sentencizer", "kg_lexicon", "ner"]):
+        found = [e for e in nlp(text).ents if e.label_ == "PER"]  # the NER's own entities
+    assert "孙丽萍" not in {e.text for e in found} and "吴德明" in {e.text for e in found}
 
 
 def test_a_list_of_names_without_separators_becomes_one_person_each(nlp):
@@ -132,5 +133,5 @@ def test_a_list_of_names_without_separators_becomes_one_person_each(nlp):
         doc = ner(nlp.make_doc(text))
     finally:
         ner.set_scope(scope)
-    persons = [text[e.start:e.end] for e in doc._.kg_entities if e.label == "PER"]
+    persons = [e.text for e in doc.ents if e.label_ == "PER"]
     assert persons == ["马志远", "林小燕", "胡建军", "郑华", "高明", "罗长生", "梁玉兰", "宋涛", "谢国庆", "韩冰"]

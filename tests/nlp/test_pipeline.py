@@ -166,4 +166,40 @@ def test_a_gathering_named_first_then_attended_by_reference(extract_text):
 def test_the_pipeline_runs_with_its_ner_disabled(nlp):
     with nlp.select_pipes(disable=["ner"]):
         doc = nlp("国务院总理李强会见新加坡总理黄循财。")
-    assert [p.name for p in doc._.kg_persons] == ["李强", "黄循财"]
+    assert [span._.kg_name for span in doc.spans["kg_persons"]] == ["李强", "黄循财"]
+
+
+def test_kg_persons_and_relations_run_after_another_ner():
+    """A spaCy user's own NER (here a component that tags PERSON) feeds kg_persons and kg_relations."""
+    from spacy.language import Language
+
+    from kg.nlp.pipeline import load_pipeline
+    from kg.nlp.records import get_events
+    from kg.nlp.token_spans import token_spans
+
+    @Language.component("test_their_ner")
+    def their_ner(doc):
+        at = doc.text.find("周文涛")
+        doc.ents = token_spans(doc, [(at, at + 3, "PERSON")]) if at != -1 else []
+        return doc
+
+    nlp = load_pipeline()
+    nlp.replace_pipe("ner", "test_their_ner")
+    doc = nlp("国家主席习近平同周文涛举行会谈。")
+    assert [span._.kg_name for span in doc.spans["kg_persons"]] == ["习近平", "周文涛"]
+    (talks,) = get_events(doc)
+    assert talks.met == [("习近平", "周文涛")] and doc.spans["kg_events"][0].text == "国家主席习近平同周文涛举行会谈。"
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ == "PERSON"] == [("习近平", "PERSON"), ("周文涛", "PERSON")]
+    assert [(s.text, s._.kg_holders) for s in doc.spans["kg_posts"]] == [("国家主席", ["习近平"])]
+
+
+def test_spans_stay_on_their_words_when_a_later_component_splits_tokens(nlp):
+    """kg_entity_spans splits tokens after kg_persons published its spans: they must still cover the names."""
+    from conftest import ARTICLES
+
+    for path in sorted(ARTICLES.glob("*.txt")):
+        doc = nlp(path.read_text(encoding="utf-8"))
+        assert doc.spans["kg_persons"] and doc.spans["kg_posts"]
+        assert all(span.text == span._.kg_name for span in doc.spans["kg_persons"])
+        assert all(span.text == span._.kg_office.text for span in doc.spans["kg_posts"])
+        assert all(span.text.strip() and span.start_char == span[0].idx for span in doc.spans["kg_events"])

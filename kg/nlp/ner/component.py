@@ -2,13 +2,11 @@
 
 It sits in ``kg/nlp/config.cfg`` under the name ``ner``, after the
 sentencizer and before the lexicon and person finder. It reads the pkuseg
-words of the Doc, runs the character model (:mod:`kg.nlp.ner.chars`) and writes
-``doc._.kg_entities``: character-offset ``EntityMention`` records (PER, LOC,
-ORG). Runs of persons glued together without separators (名单) are split
-again into names (:mod:`kg.nlp.ner.name_lists`) with the name counts saved
-beside the model (``name_parts.json``). The Doc's own tokens are left as
-they are; ``kg_entity_spans`` splits them later where an entity ends
-inside a word.
+words of the Doc, runs the character model (:mod:`kg.nlp.ner.chars`) and sets
+``doc.ents`` (PER, LOC, ORG), splitting a token where an entity ends inside
+it (:mod:`kg.nlp.token_spans`). Runs of persons glued together without
+separators (名单) are split again into names (:mod:`kg.nlp.ner.name_lists`)
+with the name counts saved beside the model (``name_parts.json``).
 """
 
 from __future__ import annotations
@@ -31,7 +29,8 @@ from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.ner.chars import char_doc
 from kg.nlp.ner.name_lists import split_name_lists
 from kg.nlp.ner.name_parts import NamePool
-from kg.nlp.records import EntityMention, doc_text, register_extensions
+from kg.nlp.records import doc_text, register_extensions
+from kg.nlp.token_spans import token_spans
 
 MODEL_DIR = Path(__file__).with_name("model")
 NAME_PARTS = "name_parts.json"  # beside the model: what its training names are made of
@@ -119,14 +118,14 @@ class CharNer:
     def _tag(self, docs: list[Doc]) -> list[Doc]:
         pieces = [(doc, offset, words) for doc in docs for offset, words in _chunks(doc, self._keep)]
         chars = [char_doc(self.model.vocab, words, self.lexicon) for _, _, words in pieces]
-        for doc in docs:
-            doc._.kg_entities = []
+        found: dict[int, list[tuple[int, int, str]]] = {id(doc): [] for doc in docs}
         for (doc, offset, _), tagged in zip(pieces, self.model.pipe(chars, batch_size=len(chars)), strict=True):
             spans = [(e.start_char, e.end_char, e.label_) for e in tagged.ents]
             if self.names is not None:
                 spans = split_name_lists(tagged.text, spans, self.names)
-            doc._.kg_entities.extend(EntityMention(offset + start, offset + end, label)
-                                     for start, end, label in spans)
+            found[id(doc)].extend((offset + start, offset + end, label) for start, end, label in spans)
+        for doc in docs:
+            doc.ents = token_spans(doc, found[id(doc)])
         return docs
 
 

@@ -77,12 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     docs = [segmenter.make_doc(s.text) for s in sentences]
     segmented = time.perf_counter()
     docs = list(ner.pipe(docs))
-    split = [split_name_lists(sentence.text, [(e.start, e.end, e.label) for e in doc._.kg_entities], names)
+    split = [split_name_lists(sentence.text, [(e.start_char, e.end_char, e.label_) for e in doc.ents], names)
              for sentence, doc in zip(sentences, docs, strict=True)]
     finished = time.perf_counter()
 
     gold = [set(s.entities) for s in sentences]
-    predicted = [{(e.start, e.end, e.label) for e in doc._.kg_entities} for doc in docs]
+    predicted = [{(e.start_char, e.end_char, e.label_) for e in doc.ents} for doc in docs]
     print(f"{args.test}: {len(sentences)} sentences, {chars} characters")
     print("the kg_char_ner component (model, then runs of glued names split again):")
     print_table(score(gold, [set(spans) for spans in split]))
@@ -114,7 +114,7 @@ def print_person_recall(sentences: list) -> None:
         for title, disabled, scope in runs:
             ner.set_scope(scope)
             with nlp.select_pipes(disable=disabled):
-                found = [{(p.start, p.end) for p in doc._.kg_persons} for doc in nlp.pipe(texts)]
+                found = [{(s.start_char, s.end_char) for s in doc.spans["kg_persons"]} for doc in nlp.pipe(texts)]
             p, r, f, _ = score([{(*g, "PER") for g in x} for x in gold],
                                [{(*y, "PER") for y in x} for x in found])["ALL"]
             print(f"  {title:<36} P={p:.4f} R={r:.4f} F1={f:.4f}")
