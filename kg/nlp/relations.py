@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.nlp.gatherings import GatheringRules
-from kg.nlp.grammar import DELIMITERS, DateMention
+from kg.nlp.grammar import DELIMITERS, DateMention, is_han
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, Lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.records import (
@@ -174,12 +174,24 @@ class RelationExtractor(GatheringRules):
         return None
 
     def _is_place(self, phrase: str) -> bool:
-        if phrase in self.lexicon.words("city_short"):  # 在京
+        lexicon = self.lexicon
+        if phrase in lexicon.words("city_short"):  # 在京
             return True
         if not 2 <= len(phrase) <= 16 or any(c.isdigit() for c in phrase):
             return False
-        return (self.lexicon.is_place_phrase(phrase) or phrase in self.lexicon.countries
-                or len(phrase) <= 4 and not self.lexicon.match_at(phrase, 0))
+        if lexicon.is_place_phrase(phrase) or phrase in lexicon.countries or (
+                len(phrase) <= 4 and not lexicon.match_at(phrase, 0)):
+            return True
+        # A city the lexicons lack, alone (里约热内卢) or after its country or province (卡塔尔多哈, 广西南宁):
+        # Han characters only, no verb, cue or preposition inside.
+        if not all(is_han(c) for c in phrase) or any(
+                lexicon.starts_with(phrase, i, lexicon.name_stops) for i in range(len(phrase))):
+            return False
+        for length in range(len(phrase) - 2, 1, -1):
+            head = phrase[:length]
+            if lexicon.is_place_name(head) or head in lexicon.countries or head in lexicon.gazetteer_places:
+                return len(phrase) - length <= 8
+        return len(phrase) <= 7 and not lexicon.match_at(phrase, 0)
 
     def _bare_place(self, text: str, start: int, end: int) -> str | None:
         """A place right before the event noun, with no 在 (…总统海湖庄园会晤)."""

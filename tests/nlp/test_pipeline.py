@@ -148,6 +148,13 @@ def test_titled_hosts_over_commas_all_met_the_guest_and_speakers_join_the_named_
     assert ("阿塔育", "泰国驻华大使") in holds  # the post is the sending country's
 
 
+def test_a_city_the_lexicons_lack_is_the_place_of_a_meeting(extract_text):
+    facts = extract_text("国务院副总理丁学祥在阿根廷布宜诺斯艾利斯会见阿根廷总统米莱。"
+                         "次日，丁学祥在圣保罗会见巴西副总统阿尔克明。")
+    places = {o for _, o in relation_pairs(facts, "location")}
+    assert places == {"阿根廷布宜诺斯艾利斯", "圣保罗"}
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")
