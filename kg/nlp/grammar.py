@@ -16,14 +16,16 @@ a title (委员, 总统); a standalone title (国务委员, 国家主席) needs 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kg.nlp.lexicon import COUNTRY, ORG, TITLE, Lexicon, Unit
 
 DELIMITERS = set("，。、；：！？,.;:!?（）()“”‘’「」『』《》【】[]<>—…\"' \t\r\n\u3000")
-NAME_JOINERS = set("·•‧・")
+NAME_JOINERS = set("·•‧・-－")  # 马哈茂德·陶菲克, 迪亚斯-卡内尔
 MAX_FOREIGN_NAME = 10
 MAX_QUALIFIER_UNITS = 8
+#: the longest name read after a body's title with no surname to start it (叶尔梅克巴耶夫 is six)
+MAX_NAME_AFTER_BODY = 7
 #: the longest proper name of a body kg reads without a lexicon (新希望控股, 上海韦尔半导体股份): words and characters
 MAX_BODY_NAME_WORDS = 5
 MAX_BODY_NAME_CHARS = 10
@@ -344,16 +346,33 @@ class Grammar:
                 offices.insert(0, prev)
                 cursor = prev.start
             foreign = any(c != "中国" for o in offices for c in o.countries)
+            carried = self._country_carried(text, found, offices)
+            if carried:  # 沙特国王萨勒曼、王储兼首相穆罕默德: the list's country goes on
+                offices = [replace(o, countries=[carried]) for o in offices]
+                foreign = True
             end = self.read_name(text, title.end, foreign=foreign)
             if end is None and not foreign and office.start < office.end - len(office.title):
-                # A body before the title but no known surname: a short name of another script.
-                end = self.read_name(text, title.end, foreign=True) if self._looks_foreign(text, title.end) else None
-                if end is not None and end - title.end > 3:
+                # A body before the title but no known surname: a name of another script (联合国秘书长古特雷斯).
+                # One that opens with a surname's character is read so only when too long for a Chinese name
+                # (叶尔梅克巴耶夫).
+                end = self.read_name(text, title.end, foreign=True)
+                if end is not None and (end - title.end > MAX_NAME_AFTER_BODY or (
+                        end - title.end <= 3 and not self._looks_foreign(text, title.end))):
                     end = None
             if end is None:
                 continue
             found.append(TitledName(title.end, end, text[title.end:end], offices, foreign))
         return found
+
+    def _country_carried(self, text: str, found: list[TitledName], offices: list[Office]) -> str | None:
+        """The country of the titled foreign name listed right before bare ``offices`` (、 between)."""
+        if not found or any(o.countries or o.bodies for o in offices):
+            return None
+        previous = found[-1]
+        if not previous.foreign or text[previous.end:offices[0].start] not in self.lex.words("list_separator"):
+            return None
+        countries = [c for o in previous.offices for c in o.countries]
+        return countries[-1] if countries else None
 
     def _looks_foreign(self, text: str, pos: int) -> bool:
         return self.lex.starts_with(text, pos, self.lex.surnames) is None

@@ -13,6 +13,8 @@ Cues, strongest first:
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,6 +37,9 @@ from kg.nlp.records import (
     set_persons,
 )
 from kg.nlp.token_spans import segmenter_words
+
+#: a monarch's ordinal after the name (费利佩六世, 查尔斯三世)
+REGNAL = re.compile(r"(?<=..)[一二三四五六七八九十]+世$")
 
 
 class PersonFinder:
@@ -61,7 +66,7 @@ class PersonFinder:
         """A name, not a body, place, country or title read as one; a name without a surname is made of
         the characters transliterated names use (so 重要 in 总书记重要讲话 is not a person)."""
         lexicon = self.lexicon
-        bare = name.replace("·", "")
+        bare = REGNAL.sub("", "".join(c for c in name if c not in NAME_JOINERS))  # 费利佩六世 is 费利佩's name
         surname = lexicon.starts_with(bare, 0, lexicon.surnames) is not None
         # A body: a known one, or one with a body ending (江西省委, 宣传部); after a surname the endings
         # that also end given names (军, 社) do not count (袁家军 and 鹿心社 are persons).
@@ -86,9 +91,13 @@ class PersonFinder:
         names = self.pool
         if names is None:
             return True
-        # Two characters and no surname: a short transliteration (普京) or a word (重要, 提出);
-        # longer: every character must occur in some name (习近平 does, 发展了 and 级会议 do not).
-        return names.looks_foreign(bare) if len(bare) == 2 else names.all_seen_in_names(bare)
+        # Two characters and no surname: a short transliteration (普京) or a word (重要, 提出); five or more:
+        # too long for a Chinese name, so a transliteration (叶尔梅克巴耶夫, not 刘正毅一语破的); else every
+        # character must occur in some name (习近平 does, 发展了 and 级会议 do not).
+        joined = any(c in NAME_JOINERS for c in name)  # 马哈茂德·陶菲克: shaped as a foreign name already
+        if len(bare) == 2 or (len(bare) >= 5 and not joined):
+            return names.looks_foreign(bare)
+        return names.all_seen_in_names(bare)
 
     def from_disk(self, path, exclude=()) -> PersonFinder:
         """Take the pipeline's lexicon again after ``nlp.from_disk`` (the component keeps no data of its own)."""
@@ -184,7 +193,7 @@ class PersonFinder:
     def _model_names(self, doc: Doc, persons: list[PersonMention], known: set[str]) -> None:
         """Persons the NER model found that the structural cues did not."""
         text = doc_text(doc)
-        taken = sorted((p.start, p.end) for p in persons)
+        taken = sorted((p.start, p.end) for p in persons if self.plausible(p.name))  # an implausible reading blocks none
         units = get_list(doc, "kg_units")
         for entity in doc.ents:
             if entity.label_ not in PERSON_LABELS:

@@ -155,6 +155,23 @@ def test_a_city_the_lexicons_lack_is_the_place_of_a_meeting(extract_text):
     assert places == {"阿根廷布宜诺斯艾利斯", "圣保罗"}
 
 
+def test_a_list_of_foreign_leaders_keeps_its_names_and_countries(extract_text):
+    facts = extract_text("致电的有：古巴国家主席迪亚斯-卡内尔，约旦国王阿卜杜拉二世、王储兼首相侯赛因，"
+                         "东盟秘书长高金洪、上海合作组织秘书长叶尔梅克巴耶夫等。")
+    holds = relation_pairs(facts, "holds")
+    assert ("迪亚斯-卡内尔", "古巴国家主席") in holds  # a hyphen joins a name
+    assert ("阿卜杜拉二世", "约旦国王") in holds  # a monarch's ordinal is part of the name
+    assert {("侯赛因", "王储"), ("侯赛因", "首相")} <= holds  # listed after 约旦国王…、: Jordan's
+    assert ("王储", "约旦") in relation_pairs(facts, "postIn")
+    assert ("叶尔梅克巴耶夫", "上海合作组织秘书长") in holds  # a long name after a body's title
+
+
+def test_a_run_after_a_title_too_long_for_a_chinese_name_is_no_person(extract_text):
+    facts = extract_text("“这是在镇党委谋划下发展起来的。”东河镇党委副书记刘建毅一语破的。")
+    persons = {f.object.label for f in facts.facts if f.relation == "mentions" and f.object.kind == "Person"}
+    assert not any(name.startswith("刘建毅") and name != "刘建毅" for name in persons)
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")
