@@ -172,6 +172,13 @@ def test_a_run_after_a_title_too_long_for_a_chinese_name_is_no_person(extract_te
     assert not any(name.startswith("刘建毅") and name != "刘建毅" for name in persons)
 
 
+def test_an_attendance_list_runs_over_a_semicolon(extract_text):
+    facts = extract_text("省十二届人大常委会举行第九次会议。副省长陈立军，省法院院长郑华明；"
+                         "省人大常委会副秘书长，各办事机构负责人列席会议。")
+    attended = {person for event, person in relation_pairs(facts, "attendee") if event == "第九次会议"}
+    assert {"陈立军", "郑华明"} <= attended
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")
