@@ -19,6 +19,9 @@ import re
 from kg.nlp.records import EventRecord
 
 GATHERING = "Gathering"
+#: the longest name of a gathering read after its verb, and one that opens with a theme in quotes
+#: (召开“深入学习宣传贯彻…法律体系”座谈会)
+MAX_GATHERING_NAME, MAX_QUOTED_GATHERING_NAME = 40, 80
 # A date or time of day between a gathering's name and its place (…论坛27日上午在北京举行).
 TRAILING_TIME = re.compile(r"(?:(?:\d{1,2}月)?\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
 # After a name: (受…委托)作(了/的)…报告/说明, within one clause.
@@ -124,9 +127,14 @@ class GatheringRules:
     def _gathering_name(self, text: str, sent: tuple[int, int], start: int) -> str | None:
         if text.startswith("了", start):
             start += 1
-        end = self._clause_end(text, sent, start)
+        longest, after_theme = MAX_GATHERING_NAME, start
+        if text.startswith("“", start):  # a theme in quotes may hold commas of its own
+            close = text.find("”", start, min(sent[1], start + MAX_QUOTED_GATHERING_NAME))
+            if close != -1:
+                longest, after_theme = MAX_QUOTED_GATHERING_NAME, close + 1
+        end = self._clause_end(text, sent, after_theme)
         links = self.lexicon.words("gathering_link")
-        for i in range(start, min(end, start + 40)):
+        for i in range(start, min(end, start + longest)):
             head = self.lexicon.starts_with(text, i, self.gathering_heads)
             if head is None:
                 continue

@@ -179,6 +179,13 @@ def test_an_attendance_list_runs_over_a_semicolon(extract_text):
     assert {"陈立军", "郑华明"} <= attended
 
 
+def test_a_gathering_named_by_a_theme_in_quotes_with_commas(extract_text):
+    facts = extract_text("省委宣传部在杭州召开“学习宣传宪法，弘扬法治精神，建设法治浙江”座谈会。"
+                         "省委副书记周建平出席座谈会并讲话。")
+    attended = relation_pairs(facts, "attendee")
+    assert any(event.endswith("建设法治浙江”座谈会") and person == "周建平" for event, person in attended)
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")
