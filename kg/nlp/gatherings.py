@@ -158,8 +158,8 @@ class GatheringRules:
             who = self._subject_before(text, sent[0], pos, in_sent, state, order)
         if not who and not held:
             return None
-        if name.startswith(self.lexicon.words("gathering_reference")):
-            # 出席上述活动, 参加相关活动: every event the story has reported so far
+        if name.startswith(self.lexicon.words("gathering_reference")) or name in self.lexicon.words("gathering_any"):
+            # 出席上述活动, 参加相关活动, 参加活动: every event the story has reported so far
             for event in order:
                 if event.klass != "Visit":
                     for person in dict.fromkeys(who):

@@ -186,6 +186,12 @@ def test_a_gathering_named_by_a_theme_in_quotes_with_commas(extract_text):
     assert any(event.endswith("建设法治浙江”座谈会") and person == "周建平" for event, person in attended)
 
 
+def test_those_who_join_the_activities_attend_the_events_reported(extract_text):
+    facts = extract_text("省委书记王建国在郑州会见了法国驻华大使白林。副省长刘晓东、陈立群参加活动。")
+    attended = {person for event, person in relation_pairs(facts, "attendee") if "会见" in event}
+    assert {"王建国", "白林", "刘晓东", "陈立群"} <= attended
+
+
 def test_a_video_meeting_is_attended_but_not_met(extract_text):
     facts = extract_text("国家主席习近平9日在北京同巴西总统卢拉举行视频会晤。")
     assert not relation_pairs(facts, "met")
