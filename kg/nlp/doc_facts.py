@@ -25,7 +25,7 @@ from kg.facts import (
     person_node,
 )
 from kg.io.articles import Article
-from kg.nlp.grammar import DateMention
+from kg.nlp.grammar import DateMention, Office
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, Lexicon, load_lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.pipeline import shared_pipeline
@@ -52,6 +52,18 @@ def resolve_date(mention: DateMention | None, article: Article) -> DateValue | N
     return DateValue(year, month, mention.day)
 
 
+def post_key(office: Office, lexicon: Lexicon) -> str:
+    """A post's identity: its text with a short form of its country written out (俄总统 and 俄罗斯总统
+    are one post; the label keeps what the text wrote)."""
+    if office.countries:
+        country = office.countries[0]
+        for length in range(min(len(country), len(office.text)), 0, -1):  # the longest form first: 美国, not 美
+            prefix = office.text[:length]
+            if lexicon.country_name(prefix) == country:
+                return country + office.text[length:]
+    return office.text
+
+
 def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -> ArticleFacts:
     """Turn the annotations on ``doc`` (made from ``article.text``) into facts."""
     lexicon = lexicon or load_lexicon()
@@ -73,7 +85,7 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
 
     for holding in get_holdings(doc):
         office = holding.office
-        post = Node(NodeKind.POST, office.text, office.text)
+        post = Node(NodeKind.POST, post_key(office, lexicon), office.text)
         evidence = sentence(holding.evidence)
         result.add(person_node(holding.person), Relation.HOLDS, post, evidence)
         if office.bodies:

@@ -210,3 +210,16 @@ def test_workers_share_the_cores_among_their_blas_threads(monkeypatch):
     with blas_threads_for(2):
         assert os.environ[BLAS_THREADS] == "3"
     assert os.environ[BLAS_THREADS] == "3"
+
+
+def test_cached_facts_are_reused_only_by_the_same_extractor(tmp_path):
+    """Another pipeline config (or lexicon, model, code) re-extracts every article instead of mixing facts."""
+    from kg.nlp.pipeline import read_config
+
+    out = tmp_path / "out"
+    assert run_build([str(ARTICLES)], out, progress=False).extracted == 2
+    assert run_build([str(ARTICLES)], out, progress=False).extracted == 0
+    other = read_config() + "\n# the same pipeline, said differently\n"
+    assert run_build([str(ARTICLES)], out, progress=False, config=other).extracted == 2
+    assert run_build([str(ARTICLES)], out, progress=False, config=other).extracted == 0
+    assert run_build([str(ARTICLES)], out, progress=False).extracted == 2

@@ -247,3 +247,9 @@ def test_spans_stay_on_their_words_when_a_later_component_splits_tokens(nlp):
         assert all(span.text == span._.kg_name for span in doc.spans["kg_persons"])
         assert all(span.text == span._.kg_office.text for span in doc.spans["kg_posts"])
         assert all(span.text.strip() and span.start_char == span[0].idx for span in doc.spans["kg_events"])
+
+
+def test_a_post_written_with_the_short_form_of_its_country_is_the_same_post(extract_text):
+    facts = extract_text("俄总统普京当天表示欢迎。俄罗斯总统普京会见了来访的美国特使威特科夫。")
+    posts = {f.object.key for f in facts.facts if f.relation == "holds" and f.subject.label == "普京"}
+    assert posts == {"俄罗斯总统"}

@@ -28,6 +28,7 @@ from pathlib import Path
 from kg import KgError
 from kg.io.articles import Article, ArticleError, input_files
 from kg.nlp.article_parts import read_articles
+from kg.nlp.fingerprint import extractor_fingerprint
 from kg.nlp.lexicon import load_lexicon
 from kg.out.batch.progress import Progress
 from kg.out.batch.state import BuildState
@@ -246,7 +247,7 @@ def plan_build(inputs: list[str], out: Path, *, workers: int = 1, fresh: bool = 
     if session is not None and session.state is not None and not fresh:
         state = session.state
     else:
-        state = BuildState(out, fresh=fresh)
+        state = BuildState(out, fresh=fresh, extractor=extractor_fingerprint(config))
     meter = Progress(total_bytes=sum(f.stat().st_size for f in files), enabled=progress)
     return BuildPlan(files, out, state, meter, session, started, config)
 

@@ -26,9 +26,11 @@ FORMAT = 5  # bump when ArticleFacts changes shape; older state is then ignored
 class BuildState:
     """The manifest and the facts cache of one output folder."""
 
-    def __init__(self, out: Path, fresh: bool = False) -> None:
+    def __init__(self, out: Path, fresh: bool = False, extractor: str = "") -> None:
         self.folder = Path(out) / STATE_DIR
         self.facts_dir = self.folder / "facts"
+        #: the extractor the cached facts came from (:func:`kg.nlp.fingerprint.extractor_fingerprint`)
+        self.extractor = extractor
         self.manifest: dict[str, str] = {} if fresh else self._read_manifest()
         # Facts read or written in this process, by digest: a watching build keeps them between rounds.
         self._loaded: dict[str, ArticleFacts] = {}
@@ -38,8 +40,8 @@ class BuildState:
             data = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("extractor", "") != self.extractor:
+            return {}  # another shape, or facts another extractor made: extract everything again
         return {str(k): str(v) for k, v in data.get("articles", {}).items()}
 
     def _path(self, digest: str) -> Path:
@@ -71,7 +73,8 @@ class BuildState:
         """Write the manifest and drop cached facts no article points at any more."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with atomic_open(self.folder / "manifest.json", "w", encoding="utf-8") as handle:
-            json.dump({"format": FORMAT, "articles": dict(sorted(self.manifest.items()))}, handle, indent=0)
+            json.dump({"format": FORMAT, "extractor": self.extractor, "articles": dict(sorted(self.manifest.items()))},
+                      handle, indent=0)
         current = set(self.manifest.values())
         self._loaded = {d: facts for d, facts in self._loaded.items() if d in current}
         wanted = {f"{d}.json" for d in current}
