@@ -194,6 +194,9 @@ class Grammar:
         station = self._station_before(text, start)
         if station is not None:
             start, taken = station, 1  # 缅甸驻华大使: the post is the sending country's
+        head = self.lex.ends_with(text, start, self.lex.words("office_head"))
+        if head and taken == 0:
+            start, taken = start - len(head), 1  # 俄罗斯总统助理: a post in a head of state's office
         while taken < MAX_QUALIFIER_UNITS and start > 0:
             unit = self.lex.match_ending_at(text, start, (ORG, COUNTRY))
             if unit is not None and unit.kind == ORG:

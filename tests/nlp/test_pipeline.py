@@ -253,3 +253,10 @@ def test_a_post_written_with_the_short_form_of_its_country_is_the_same_post(extr
     facts = extract_text("俄总统普京当天表示欢迎。俄罗斯总统普京会见了来访的美国特使威特科夫。")
     posts = {f.object.key for f in facts.facts if f.relation == "holds" and f.subject.label == "普京"}
     assert posts == {"俄罗斯总统"}
+
+
+def test_a_post_in_a_head_of_states_office_keeps_the_head_and_the_country(extract_text):
+    facts = extract_text("法国总统外事顾问博纳表示欢迎。俄罗斯总统助理乌沙科夫、美国总统特使维特科夫出席。")
+    holds = relation_pairs(facts, "holds")
+    assert ("乌沙科夫", "俄罗斯总统助理") in holds and ("维特科夫", "美国总统特使") in holds
+    assert ("俄罗斯总统助理", "俄罗斯") in relation_pairs(facts, "postIn")
