@@ -260,3 +260,9 @@ def test_a_post_in_a_head_of_states_office_keeps_the_head_and_the_country(extrac
     holds = relation_pairs(facts, "holds")
     assert ("乌沙科夫", "俄罗斯总统助理") in holds and ("维特科夫", "美国总统特使") in holds
     assert ("俄罗斯总统助理", "俄罗斯") in relation_pairs(facts, "postIn")
+
+
+def test_a_delegations_head_is_a_post_of_its_side(extract_text):
+    facts = extract_text("俄罗斯总统助理、俄方谈判代表团团长米哈伊洛夫表示。乌国防部长彼得连科带领乌方代表团。")
+    holds = relation_pairs(facts, "holds")
+    assert {("米哈伊洛夫", "俄罗斯总统助理"), ("米哈伊洛夫", "俄方谈判代表团团长"), ("彼得连科", "乌国防部长")} <= holds
