@@ -280,6 +280,13 @@ class Grammar:
         if not token_spans:
             return None
         for t_start, t_end in token_spans.get(end, ()):
+            # A body ending cut off as a word of its own (农村|厅): the word before it joins it.
+            if t_end - t_start == 1 and text[t_start] in self.lex.org_suffixes:
+                for p_start, p_end in token_spans.get(t_start, ()):
+                    word = text[p_start:p_end]
+                    if len(word) >= 2 and all(is_han(c) for c in word) and not self._is_function_word(word):
+                        return Unit(p_start, t_end, ORG, text[p_start:t_end])
+        for t_start, t_end in token_spans.get(end, ()):
             if t_end - t_start >= 2:
                 word = text[t_start:t_end]
                 if all(is_han(c) for c in word) and self.lex.is_org_word(word):
@@ -298,9 +305,16 @@ class Grammar:
                 return None
             t_start, t_end = spans[0]
             word = text[t_start:t_end]
-            if not all(is_han(c) for c in word) or self._is_function_word(word) or end - t_start > MAX_BODY_NAME_CHARS:
+            # 农业和农村工作委员会: a committee's name may join two fields; no other body's (何树山与国家邮政局)
+            committee = text.startswith(self.lex.words("joined_body"), end)
+            joins = committee and start < end and word in self.lex.words("conjunction")
+            if not all(is_han(c) for c in word) or (self._is_function_word(word) and not joins) or (
+                    end - t_start > MAX_BODY_NAME_CHARS):
                 return None
             start = t_start
+            before = token_spans.get(start, ())
+            if joins or (committee and before and text[before[0][0]:before[0][1]] in self.lex.words("conjunction")):
+                continue  # a conjunction inside a name (农业和农村工作委员会) neither opens nor ends it
             if self._opens_chain(text, start) or self.lex.match_ending_at(text, start, (ORG, COUNTRY)) or (
                     self.lex.gazetteer_ending_at(text, start)):
                 if end - start < 2:
@@ -365,6 +379,37 @@ class Grammar:
             if end is None:
                 continue
             found.append(TitledName(title.end, end, text[title.end:end], offices, foreign))
+        return found
+
+    def appointed_names(self, text: str, token_spans: list[tuple[int, int]] | None = None,
+                        units: list[Unit] | None = None) -> list[TitledName]:
+        """任命刘建林为陕西省教育厅厅长；孙科为…: each name appointed, with the post after 为 (one per
+        clause, the clauses parted by ；)."""
+        found: list[TitledName] = []
+        titles = {u.end: u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE}
+        if not titles:
+            return found
+        spans = {span[1]: (span,) for span in token_spans} if token_spans else None
+        for verb in self.lex.words("appointment_verb"):
+            pos = text.find(verb)
+            while pos != -1:
+                cursor = pos + len(verb)
+                while cursor < len(text):
+                    end = self.read_name(text, cursor)
+                    if end is None or not text.startswith("为", end):
+                        break
+                    clause_end = next((i for i in range(end + 1, len(text)) if text[i] in "；;，,。"), len(text))
+                    title = titles.get(clause_end)
+                    if title is None or title.start <= end:
+                        break
+                    # The post starts after 为: what comes before is masked off so no chain runs into it.
+                    office = self.office_before("，" * (end + 1) + text[end + 1:], title, spans)
+                    office = replace(office, text=text[office.start:office.end])
+                    found.append(TitledName(cursor, end, text[cursor:end], [office], False))
+                    if clause_end >= len(text) or text[clause_end] not in "；;":
+                        break
+                    cursor = clause_end + 1
+                pos = text.find(verb, pos + len(verb))
         return found
 
     def _country_carried(self, text: str, found: list[TitledName], offices: list[Office]) -> str | None:

@@ -120,6 +120,9 @@ class PersonFinder:
             for office in titled.offices:
                 if office.is_post:
                     holdings.append(Holding(titled.name, office, sentence_of(sentences, titled.start)))
+        for appointed in self.grammar.appointed_names(text, token_spans, units):  # 任命甲为…厅长
+            persons.append(PersonMention(appointed.start, appointed.end, appointed.name, appointed.offices))
+            holdings.append(Holding(appointed.name, appointed.offices[0], sentence_of(sentences, appointed.start)))
         known = {p.name for p in persons}
 
         for start, end, _title in self.grammar.honorific_names(text, known, units, set(token_spans)):

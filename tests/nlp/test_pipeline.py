@@ -266,3 +266,12 @@ def test_a_delegations_head_is_a_post_of_its_side(extract_text):
     facts = extract_text("俄罗斯总统助理、俄方谈判代表团团长米哈伊洛夫表示。乌国防部长彼得连科带领乌方代表团。")
     holds = relation_pairs(facts, "holds")
     assert {("米哈伊洛夫", "俄罗斯总统助理"), ("米哈伊洛夫", "俄方谈判代表团团长"), ("彼得连科", "乌国防部长")} <= holds
+
+
+def test_appointments_give_the_post_after_wei(extract_text):
+    facts = extract_text("会议经表决，决定任命张海波为湖北省教育厅厅长；刘志红为湖北省农业农村厅厅长；"
+                         "陈立新为省人大常委会农业和农村工作委员会副主任。副省长王建华与省邮政局局长李明签约。")
+    holds = relation_pairs(facts, "holds")
+    assert {("张海波", "湖北省教育厅厅长"), ("刘志红", "湖北省农业农村厅厅长"),
+            ("陈立新", "省人大常委会农业和农村工作委员会副主任")} <= holds
+    assert ("李明", "省邮政局局长") in holds and ("王建华", "副省长") in holds  # 与 joins no body across a name
