@@ -121,7 +121,9 @@ class Grammar:
         surname = None if foreign else self.lex.starts_with(text, pos, self.lex.surnames)
         if surname:
             first = pos + len(surname)
-            if self._blocks_name(text, first):
+            # 李和平, 王和山: a conjunction right after a surname, with the name going on, is a given name's
+            joined = text[first:first + 1] in self.lex.words("conjunction") and not self._blocks_name(text, first + 1)
+            if self._blocks_name(text, first) and not joined:
                 return None
             end = first + 1 if self._blocks_name(text, first + 1) else first + 2
             if not self._blocks_name(text, end):
