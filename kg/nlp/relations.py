@@ -345,11 +345,16 @@ class RelationExtractor(GatheringRules):
         if wei != -1:
             hosts = self._subject_before(text, clause_start, wei, in_sent, state, order)
             guests = self._subject_before(text, wei + 1, pos, in_sent, state, order)
-            if not hosts or not guests:
+            if not hosts:
                 return None
             place = self._place_after_zai(text, clause_start, wei + 1, in_sent)
-            label = f"{hosts[0]}" + (f"在{place}" if place else "") + f"为{'、'.join(guests)}举行{noun}"
-            principals = (hosts[0], *guests)
+            if guests:
+                label = f"{hosts[0]}" + (f"在{place}" if place else "") + f"为{'、'.join(guests)}举行{noun}"
+                principals = (hosts[0], *guests)
+            else:  # 习近平和彭丽媛为与会国际贵宾举行欢迎宴会: the guests go unnamed, the hosts held it
+                named = text[wei + 1:pos].removesuffix("举行")
+                label = "、".join(hosts) + (f"在{place}" if place else "") + f"为{named}举行{noun}"
+                principals = tuple(hosts)
         else:
             who = self._subject_before(text, clause_start, pos, in_sent, state, order)
             if not who:

@@ -283,3 +283,10 @@ def test_a_given_name_may_open_with_a_conjunction_character(extract_text):
     assert {("李和平", "政协委员"), ("杨立新", "政协委员"), ("王和山", "宁夏回族自治区副主席"), ("习近平", "国家主席")} <= holds
     persons = {f.object.label for f in facts.facts if f.relation == "mentions" and f.object.kind == "Person"}
     assert "彭丽媛" in persons and not any(name.startswith("习近平和") for name in persons)
+
+
+def test_a_banquet_for_unnamed_guests_is_attended_by_its_hosts_and_those_present(extract_text):
+    facts = extract_text("国家主席林振华在北京出席国际论坛开幕式。当天中午，林振华和夫人周丽为与会国际贵宾举行欢迎宴会。"
+                         "王立新、陈海等出席上述活动。")
+    banquet = {person for event, person in relation_pairs(facts, "attendee") if "欢迎宴会" in event}
+    assert banquet == {"林振华", "周丽", "王立新", "陈海"}
