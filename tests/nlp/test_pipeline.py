@@ -290,3 +290,9 @@ def test_a_banquet_for_unnamed_guests_is_attended_by_its_hosts_and_those_present
                          "王立新、陈海等出席上述活动。")
     banquet = {person for event, person in relation_pairs(facts, "attendee") if "欢迎宴会" in event}
     assert banquet == {"林振华", "周丽", "王立新", "陈海"}
+
+
+def test_those_listed_before_yuhui_attend_the_meeting(extract_text):
+    facts = extract_text("国务院总理李明出席东亚合作理事会第五次会议。泰国总理巴差、越南副总理范文等与会。")
+    attended = {person for event, person in relation_pairs(facts, "attendee") if event.endswith("第五次会议")}
+    assert {"李明", "巴差", "范文"} <= attended
