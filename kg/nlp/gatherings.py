@@ -141,7 +141,9 @@ class GatheringRules:
             stop = i + len(head)
             if stop == end or text.startswith(links, stop):
                 name = text[start:stop]
-                if self.lexicon.ends_with(name, len(name), self.nouns) is None:  # 出席会见: the meeting's own rules
+                # 出席会见: the meeting's own rules; 举行工作座谈: a gathering (甲与乙座谈 is the meeting rules')
+                if self.lexicon.ends_with(name, len(name), self.nouns) is None or name.endswith(
+                        self.lexicon.words("gathering_or_meeting")):
                     return name
         return None
 

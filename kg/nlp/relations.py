@@ -68,7 +68,8 @@ class RelationExtractor(GatheringRules):
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
-        persons: list[PersonMention] = get_persons(doc)
+        # A reporter or correspondent credited in a byline is never a participant (通讯员/岳宗）…举行座谈).
+        persons: list[PersonMention] = [p for p in get_persons(doc) if not self._credited(text, p)]
         dates: list[DateMention] = get_list(doc, "kg_dates")
         events: dict[tuple, EventRecord] = {}
         order: list[EventRecord] = []  # events in the order the text first names them
@@ -211,6 +212,9 @@ class RelationExtractor(GatheringRules):
         pos = sent[0]
         while pos < sent[1]:
             noun = self.lexicon.starts_with(text, pos, self.nouns)
+            head = self.lexicon.starts_with(text, pos, self.gathering_heads) if noun else None
+            if noun and head and len(head) > len(noun):
+                noun = None  # 座谈会 is a gathering, for the gathering rules; 座谈 alone a meeting
             if noun:
                 yield pos, noun
                 pos += len(noun)
@@ -282,13 +286,14 @@ class RelationExtractor(GatheringRules):
             if not hosts:
                 continue
             host = hosts[-1] if len(hosts) > 1 and hosts[0] == guest.name else hosts[0]
+            co_hosts = self._listed_with(text, host, hosts, in_sent)  # 甲、乙与丙一行座谈: both met 丙
             place = self._place_after_zai(text, sent[0], pos, in_sent) or self._bare_place(text, guest.end, pos)
             label = f"{host}{conj}{guest.name}" + (f"在{place}" if place else "") + noun
-            event = EventRecord(klass, label, (host, guest.name), sent, place=place)
-            event.attendees[host] = sent
-            event.attendees[guest.name] = sent
+            event = EventRecord(klass, label, (*co_hosts, guest.name), sent, place=place)
+            for name in (*co_hosts, guest.name):
+                event.attendees[name] = sent
             if klass in MEETING_CLASSES and not self._remote(text, clause_start, pos):
-                event.met.append((host, guest.name))
+                event.met.extend((h, guest.name) for h in co_hosts)
             return [event]
         # 2. X会见Y(和Z): the noun used as a verb, host before it, guests after it.
         if noun not in self.lexicon.words("meeting_verb"):
@@ -334,6 +339,23 @@ class RelationExtractor(GatheringRules):
                 break
             floor = start
         return floor
+
+    def _credited(self, text: str, person: PersonMention) -> bool:
+        """Whether ``person`` is credited as a byline's reporter or correspondent (记者 张三, 通讯员/岳宗)."""
+        before = text[max(person.start - 8, 0):person.start].rstrip(" /／:：\u3000、")
+        return self.lexicon.ends_with(before, len(before), self.lexicon.words("credit_role")) is not None
+
+    def _listed_with(self, text: str, host: str, hosts: list[str], in_sent) -> list[str]:
+        """``host`` and the hosts listed right after it with 、 alone between them (甲、乙与丙会谈)."""
+        mentions = {p.name: p for p in in_sent}
+        listed, previous = [host], mentions.get(host)
+        for name in hosts[hosts.index(host) + 1:]:
+            mention = mentions.get(name)
+            if previous is None or mention is None or text[previous.end:mention.start] != "、":
+                break
+            listed.append(name)
+            previous = mention
+        return listed
 
     def _remote(self, text: str, start: int, end: int) -> bool:
         """视频会见, 以视频方式举行会谈: the clause says the principals were not in one place."""

@@ -296,3 +296,13 @@ def test_those_listed_before_yuhui_attend_the_meeting(extract_text):
     facts = extract_text("国务院总理李明出席东亚合作理事会第五次会议。泰国总理巴差、越南副总理范文等与会。")
     attended = {person for event, person in relation_pairs(facts, "attendee") if event.endswith("第五次会议")}
     assert {"李明", "巴差", "范文"} <= attended
+
+
+def test_a_zuotan_between_named_persons_is_a_meeting_and_a_credited_reporter_no_participant(extract_text):
+    facts = extract_text("南方日报讯 （记者/林海 通讯员/陈涛）12月4日，两省举行工作座谈。"
+                         "广东省委书记黄明、江西省委书记刘强参加座谈。签约前，黄明、刘强与周立新一行座谈。")
+    met = {frozenset(pair) for pair in relation_pairs(facts, "met")}
+    assert {frozenset({"黄明", "周立新"}), frozenset({"刘强", "周立新"})} <= met
+    attended = relation_pairs(facts, "attendee")
+    assert ("工作座谈", "黄明") in attended and ("工作座谈", "刘强") in attended
+    assert not any(person in ("林海", "陈涛") for _, person in attended)
