@@ -281,7 +281,10 @@ class RelationExtractor(GatheringRules):
                 continue
             chain_start = conj_at + 1
             conj = text[conj_at]
-            hosts = self._subject_before(text, sent[0], chain_start - 1, in_sent, state, order)
+            # The subject of this clause when it names one (赵乐际说，…习近平主席同佩通坦总理会面), else the sentence's.
+            clause_hosts = self._subject_before(text, self._clause_start(text, sent, conj_at), conj_at, in_sent,
+                                                state, order)
+            hosts = clause_hosts or self._subject_before(text, sent[0], chain_start - 1, in_sent, state, order)
             hosts = [h for h in hosts if h != guest.name]
             if not hosts:
                 continue

@@ -306,3 +306,10 @@ def test_a_zuotan_between_named_persons_is_a_meeting_and_a_credited_reporter_no_
     attended = relation_pairs(facts, "attendee")
     assert ("工作座谈", "黄明") in attended and ("工作座谈", "刘强") in attended
     assert not any(person in ("林海", "陈涛") for _, person in attended)
+
+
+def test_the_host_of_a_meeting_is_the_subject_of_its_own_clause(extract_text):
+    facts = extract_text("全国人大常委会委员长王立明在人民大会堂会见泰国国会主席万诺。王立明说，今年2月，"
+                         "林振华主席同巴差总理会面，达成重要共识。")
+    met = {frozenset(pair) for pair in relation_pairs(facts, "met")}
+    assert frozenset({"王立明", "巴差"}) not in met and frozenset({"林振华", "巴差"}) in met
