@@ -313,3 +313,9 @@ def test_the_host_of_a_meeting_is_the_subject_of_its_own_clause(extract_text):
                          "林振华主席同巴差总理会面，达成重要共识。")
     met = {frozenset(pair) for pair in relation_pairs(facts, "met")}
     assert frozenset({"王立明", "巴差"}) not in met and frozenset({"林振华", "巴差"}) in met
+
+
+def test_consultations_are_talks_with_their_place(extract_text):
+    facts = extract_text("国务院副总理丁学祥与美国财政部长斯科特在马来西亚吉隆坡举行中美经贸磋商。")
+    assert frozenset({"丁学祥", "斯科特"}) in {frozenset(pair) for pair in relation_pairs(facts, "met")}
+    assert any("磋商" in event and place == "马来西亚吉隆坡" for event, place in relation_pairs(facts, "location"))
