@@ -177,10 +177,10 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     on the Doc (sentence boundaries do not move after the sentencizer).
     """
     cached = doc.user_data.get(_SENTENCES_KEY)
-    if cached is not None and cached[0] == len(doc):
+    if cached is not None:  # a token split moves no sentence edge (kg.nlp.token_spans keeps them)
         return cached[1]
     if not len(doc) or not doc.has_annotation("SENT_START"):
-        spans = [(0, len(doc_text(doc)))]
+        return [(0, len(doc_text(doc)))]  # not kept: a sentencizer may still run
     else:
         array = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
         starts = [0, *(i for i in numpy.flatnonzero(array[:, 0] == 1).tolist() if i)]
@@ -204,7 +204,7 @@ def remember_text(doc: Doc, text: str) -> Doc:
 def doc_text(doc: Doc) -> str:
     """``doc.text``, kept on the Doc: spaCy rebuilds it from every token on each call."""
     cached = doc.user_data.get(_TEXT_KEY)
-    if cached is not None and cached[0] == len(doc):
+    if cached is not None:  # splitting or merging tokens leaves the text as it was
         return cached[1]
     text = doc.text
     doc.user_data[_TEXT_KEY] = (len(doc), text)

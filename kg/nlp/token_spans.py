@@ -60,10 +60,9 @@ def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
             pieces = [token.text[a:b] for a, b in pairwise(bounds)]
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
     # A sentence still starts where it started: a piece after a cut opens none.
-    cut_at = {starts[i] + cut for i, cuts in inside.items() for cut in cuts}
-    for token in doc:
-        if token.idx in cut_at:
-            token.is_sent_start = False
+    new_starts = doc.to_array([IDX]).tolist()
+    for offset in sorted(starts[i] + cut for i, cuts in inside.items() for cut in cuts):
+        doc[bisect.bisect_left(new_starts, offset)].is_sent_start = False
     for key, items in groups.items():
         doc.spans[key] = [doc.char_span(start, end, label=label, alignment_mode="expand") for start, end, label in items]
 
