@@ -75,16 +75,23 @@ class GatheringRules:
     def _reporters(self, text, sent, in_sent, order, here) -> None:
         """会议听取了…院长张军作的…报告, 潘功胜受国务院委托作…报告: a person who makes a report or an
         explanation (作…报告, 作…说明) attended the gathering of the sentence (``here``) or else the
-        story's latest meeting (reports are made at meetings, not at ceremonies)."""
-        gatherings = [e for e in reversed([*order, *here]) if e.klass == GATHERING]
-        ours = [e for e in reversed(here) if e.klass == GATHERING]
-        meeting = next((e for e in gatherings if e.name.endswith(("会", "会议"))), None)
-        gathering = ours[0] if ours else meeting or (gatherings[0] if gatherings else None)
-        if gathering is None:
+        story's latest meeting."""
+        reporters = [p for p in in_sent if REPORT.match(text, p.end, sent[1]) and not self._is_modifier(text, p)]
+        if not reporters:
             return
-        for person in in_sent:
-            if REPORT.match(text, person.end, sent[1]) and not self._is_modifier(text, person):
-                gathering.attendees.setdefault(person.name, sent)
+        ours = [e for e in reversed(here) if e.klass == GATHERING]
+        gathering = ours[0] if ours else self._story_gathering([*order, *here])
+        for person in reporters if gathering is not None else ():
+            gathering.attendees.setdefault(person.name, sent)
+
+    def _story_gathering(self, events: list[EventRecord], name: str | None = None) -> EventRecord | None:
+        """The gathering a bare reference means, latest first: one whose name ends with ``name``, else
+        the latest meeting (…会, …会议: reports and 开幕会 belong to the session, not to a ceremony), else
+        the latest gathering."""
+        gatherings = [e for e in reversed(events) if e.klass == GATHERING]
+        named = next((e for e in gatherings if e.name.endswith(name)), None) if name else None
+        meeting = next((e for e in gatherings if e.name.endswith(self.lexicon.words("session_ending"))), None)
+        return named or meeting or (gatherings[0] if gatherings else None)
 
     def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
         """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""
@@ -169,11 +176,7 @@ class GatheringRules:
             return None
         if name in self.gathering_heads:
             # 出席会议: the gathering the story is about, the latest so named (…会议) before any other
-            gatherings = [e for e in reversed(order) if e.klass == GATHERING]
-            # else the latest meeting (…会议, …会: 开幕会 opens the session), not a ceremony or a visit
-            meeting = next((e for e in gatherings if e.name.endswith(("会", "会议"))), None)
-            latest = next((e for e in gatherings if e.name.endswith(name)),
-                          meeting or (gatherings[0] if gatherings else None))
+            latest = self._story_gathering(order, name)
             if latest is not None:
                 name = latest.name
             elif not held:

@@ -301,14 +301,14 @@ class Grammar:
         joiner or a name opener before them, or a known place or body), none of them a verb or cue kg
         reads, at most :data:`MAX_BODY_NAME_WORDS` words and :data:`MAX_BODY_NAME_CHARS` characters."""
         start = end
+        # 农业和农村工作委员会: a committee's name may join two fields; no other body's (何树山与国家邮政局)
+        committee = text.startswith(self.lex.words("joined_body"), end)
         for _ in range(MAX_BODY_NAME_WORDS):
             spans = token_spans.get(start, ())
             if not spans:
                 return None
             t_start, t_end = spans[0]
             word = text[t_start:t_end]
-            # 农业和农村工作委员会: a committee's name may join two fields; no other body's (何树山与国家邮政局)
-            committee = text.startswith(self.lex.words("joined_body"), end)
             joins = committee and start < end and word in self.lex.words("conjunction")
             if not all(is_han(c) for c in word) or (self._is_function_word(word) and not joins) or (
                     end - t_start > MAX_BODY_NAME_CHARS):

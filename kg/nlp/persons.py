@@ -49,6 +49,7 @@ class PersonFinder:
         register_extensions()
         self.nlp, self.lexicon_dir = nlp, lexicon_dir
         self.pool: NamePool | None = None
+        self._verdicts: dict[str, bool] = {}
         self.use_lexicon(pipeline_lexicon(nlp, lexicon_dir))
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
@@ -99,6 +100,13 @@ class PersonFinder:
             return names.looks_foreign(bare)
         return names.all_seen_in_names(bare)
 
+    def _verdict(self, name: str) -> bool:
+        """:meth:`plausible`, judged once per name in a Doc."""
+        verdict = self._verdicts.get(name)
+        if verdict is None:
+            verdict = self._verdicts[name] = self.plausible(name)
+        return verdict
+
     def from_disk(self, path, exclude=()) -> PersonFinder:
         """Take the pipeline's lexicon again after ``nlp.from_disk`` (the component keeps no data of its own)."""
         self.use_lexicon(pipeline_lexicon(self.nlp, self.lexicon_dir))
@@ -106,6 +114,7 @@ class PersonFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         self.pool = self._name_pool()  # looked up per Doc: a pipeline may run with its NER disabled
+        self._verdicts = {}  # plausible() per name, asked twice per mention
         text = doc_text(doc)
         sentences = sentence_spans(doc)
         token_spans = segmenter_words(doc)  # the segmenter's words: a body's name ends at a word edge
@@ -135,7 +144,7 @@ class PersonFinder:
         self._listed_names(text, persons, known)
         self._propagate(text, persons, known)
         persons.sort(key=lambda p: (p.start, -p.end))
-        kept = _without_overlaps([p for p in persons if self.plausible(p.name)])
+        kept = _without_overlaps([p for p in persons if self._verdict(p.name)])
         self._shared_titles(text, kept, holdings, sentences)
         names = {p.name for p in kept}
         holdings[:] = [h for h in holdings if h.person in names]
@@ -196,7 +205,7 @@ class PersonFinder:
     def _model_names(self, doc: Doc, persons: list[PersonMention], known: set[str]) -> None:
         """Persons the NER model found that the structural cues did not."""
         text = doc_text(doc)
-        taken = sorted((p.start, p.end) for p in persons if self.plausible(p.name))  # an implausible reading blocks none
+        taken = sorted((p.start, p.end) for p in persons if self._verdict(p.name))  # an implausible reading blocks none
         units = get_list(doc, "kg_units")
         for entity in doc.ents:
             if entity.label_ not in PERSON_LABELS:

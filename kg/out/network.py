@@ -13,12 +13,17 @@ import pyoxigraph as ox
 
 from kg.rdf.triples import TripleIndex
 from kg.rdf.vocab import (
+    ALT_LABEL,
+    DERIVED_FROM,
+    EVIDENCE,
     KG,
-    PROV,
-    RDF,
-    RDFS,
+    LABEL,
+    OBJECT,
+    PREDICATE,
     SDO,
-    SKOS,
+    STATEMENT,
+    SUBJECT,
+    A,
     display_name,
     legend_colour,
     named,
@@ -34,10 +39,7 @@ EDGE_TYPES = {named(prop): display_name(prop) for prop in ordered_terms(KG.relat
 SYMMETRIC = {named(prop) for prop in symmetric_properties()}
 MEASURES = ("degree", "pagerank")
 
-A, LABEL, ALT_LABEL = named(RDF.type), named(RDFS.label), named(SKOS.altLabel)
-STATEMENT, SUBJECT, PREDICATE, OBJECT = named(RDF.Statement), named(RDF.subject), named(RDF.predicate), named(RDF.object)
-DERIVED_FROM, EVIDENCE, PERSON, START_DATE = named(PROV.wasDerivedFrom), named(KG.evidence), named(SDO.Person), \
-    named(SDO.startDate)
+PERSON, START_DATE = named(SDO.Person), named(SDO.startDate)
 NAMES = (LABEL, named(SDO.headline), named(SDO.identifier))
 
 #: what the network reads: an index of a dataset's union, or the dataset itself

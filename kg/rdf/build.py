@@ -17,7 +17,23 @@ import pyoxigraph as ox
 
 from kg.facts import ArticleFacts, DateValue, Node, NodeKind, Relation
 from kg.rdf.iris import node_iri, statement_iri
-from kg.rdf.vocab import KG, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, kg_term, named
+from kg.rdf.vocab import (
+    ALT_LABEL,
+    DERIVED_FROM,
+    EVIDENCE,
+    KG,
+    LABEL,
+    OBJECT,
+    ORG,
+    PREDICATE,
+    SDO,
+    STATEMENT,
+    SUBJECT,
+    XSD,
+    A,
+    kg_term,
+    named,
+)
 
 PROPERTIES = {relation: named(term) for relation, term in {
     Relation.HOLDS: ORG.holds, Relation.MET: KG.met, Relation.SPOUSE: SDO.spouse,
@@ -33,9 +49,7 @@ CLASSES = {kind: named(term) for kind, term in {
 #: Facts about who said what are not reified (the article itself is their source).
 UNREIFIED = {Relation.MENTIONS}
 
-A, LABEL, ALT_LABEL = named(RDF.type), named(RDFS.label), named(SKOS.altLabel)
-STATEMENT, SUBJECT, PREDICATE, OBJECT = named(RDF.Statement), named(RDF.subject), named(RDF.predicate), named(RDF.object)
-DERIVED_FROM, EVIDENCE, SAME_STORY = named(PROV.wasDerivedFrom), named(KG.evidence), named(KG.sameStoryAs)
+SAME_STORY = named(KG.sameStoryAs)
 DATE, MONTH_DAY = named(XSD.date), named(XSD.gMonthDay)
 
 #: adds one triple to one named graph

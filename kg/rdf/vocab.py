@@ -67,6 +67,16 @@ def named(term: URIRef) -> ox.NamedNode:
     return ox.NamedNode(str(term))
 
 
+def _reification_terms() -> tuple[ox.NamedNode, ...]:
+    return tuple(named(t) for t in (RDF.type, RDFS.label, SKOS.altLabel, RDF.Statement, RDF.subject, RDF.predicate,
+                                    RDF.object, PROV.wasDerivedFrom, KG.evidence))
+
+
+#: the terms every graph kg writes and reads is made of, in Oxigraph form: types, labels, and the
+#: reified statement of each fact with its source and evidence
+A, LABEL, ALT_LABEL, STATEMENT, SUBJECT, PREDICATE, OBJECT, DERIVED_FROM, EVIDENCE = _reification_terms()
+
+
 def bind_prefixes(graph: Graph, override: bool = True) -> Graph:
     """Bind kg's prefixes on ``graph`` (a Graph or Dataset) and return it."""
     for prefix, namespace in PREFIXES.items():
@@ -107,18 +117,27 @@ def legend_colour(term: URIRef) -> str:
 
 
 __all__ = [
+    "ALT_LABEL",
     "BASE",
+    "DERIVED_FROM",
+    "EVIDENCE",
     "ID",
     "KG",
+    "LABEL",
+    "OBJECT",
     "ORG",
     "OWL",
+    "PREDICATE",
     "PREFIXES",
     "PROV",
     "RDF",
     "RDFS",
     "SDO",
     "SKOS",
+    "STATEMENT",
+    "SUBJECT",
     "XSD",
+    "A",
     "VocabularyError",
     "bind_prefixes",
     "display_name",
