@@ -64,7 +64,9 @@ def test_watch_rebuilds_on_new_changed_and_bad_inputs_then_stops(tmp_path):
         # An edited article replaces its facts.
         edited = inbox / first.name
         edited.write_text(first.read_text(encoding="utf-8").replace("汪洋", "胡春华"), encoding="utf-8")
-        wait_for(lambda: "胡春华" in (out / "graph.ttl").read_text(encoding="utf-8"), "the edit", watcher)
+        # The round is over when every output has it (they are swapped in one after another).
+        wait_for(lambda: all("胡春华" in (out / name).read_text(encoding="utf-8")
+                             for name in ("graph.ttl", "graph.trig", "graph.html")), "the edit", watcher)
 
         # A bad file is a one-line error; the outputs of the last good round stay.
         before = (out / "graph.trig").read_bytes()
