@@ -199,6 +199,9 @@ class Grammar:
         head = self.lex.ends_with(text, start, self.lex.words("office_head"))
         if head and taken == 0:
             start, taken = start - len(head), 1  # 俄罗斯总统助理: a post in a head of state's office
+        portfolio = self._portfolio_before(text, start, token_spans) if taken == 0 else None
+        if portfolio is not None:
+            start, taken = portfolio, 1  # 美国中东问题特使: the matter an envoy is charged with
         while taken < MAX_QUALIFIER_UNITS and start > 0:
             unit = self.lex.match_ending_at(text, start, (ORG, COUNTRY))
             if unit is not None and unit.kind == ORG:
@@ -238,6 +241,22 @@ class Grammar:
             place = text[at + 1:end]
             if text[at] == "驻" and (self.lex.country_name(place) or place in self.lex.words("station_short")):
                 return at
+        return None
+
+    def _portfolio_before(self, text: str, end: int, token_spans) -> int | None:
+        """Start of the matter a post is charged with, right before its title (中东问题|特使,
+        朝鲜半岛事务|特别代表): a place or one short word, then a portfolio marker."""
+        marker = self.lex.ends_with(text, end, self.lex.words("portfolio_marker"))
+        if not marker:
+            return None
+        at = end - len(marker)
+        place = self.lex.gazetteer_ending_at(text, at) or self.lex.match_ending_at(text, at, (COUNTRY,))
+        if place is not None:
+            return place.start
+        for t_start, t_end in (token_spans or {}).get(at, ()):
+            word = text[t_start:t_end]
+            if 2 <= len(word) <= 4 and all(is_han(c) for c in word) and not self._is_function_word(word):
+                return t_start
         return None
 
     def _place_qualifier(self, text: str, end: int) -> Unit | None:

@@ -41,6 +41,7 @@ from kg.nlp.records import (
 MEETING_CLASSES = {"Talks", "Meeting"}
 PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
 CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
+MAX_GUEST_CLAUSE = 16  # characters of a 的 clause between 同/与 and the guest it describes
 
 
 class RelationExtractor(GatheringRules):
@@ -261,8 +262,10 @@ class RelationExtractor(GatheringRules):
 
     def _conjunction_before(self, text: str, floor: int, chain_start: int) -> int | None:
         """Position of 同/与/和 right before a guest's title chain, allowing a short body the
-        lexicons do not know (同越共中央总书记苏林: 越共 is unknown, 中央总书记 is read)."""
-        for offset in range(1, 4):
+        lexicons do not know (同越共中央总书记苏林: 越共 is unknown, 中央总书记 is read), or a clause
+        that describes the guest and ends in 的 (同来华进行国事访问的法国总统马克龙, 与到访的美国特使凯洛格)."""
+        reach = MAX_GUEST_CLAUSE if chain_start > floor and text[chain_start - 1] == "的" else 3
+        for offset in range(1, reach + 1):
             at = chain_start - offset
             if at < floor or text[at] in DELIMITERS:
                 return None
@@ -279,24 +282,25 @@ class RelationExtractor(GatheringRules):
             conj_at = self._conjunction_before(text, sent[0], chain_start)
             if conj_at is None:
                 continue
+            guests, conj_at = self._guest_list(text, sent[0], guest, conj_at, before)
             chain_start = conj_at + 1
             conj = text[conj_at]
             # The subject of this clause when it names one (赵乐际说，…习近平主席同佩通坦总理会面), else the sentence's.
             clause_hosts = self._subject_before(text, self._clause_start(text, sent, conj_at), conj_at, in_sent,
                                                 state, order)
             hosts = clause_hosts or self._subject_before(text, sent[0], chain_start - 1, in_sent, state, order)
-            hosts = [h for h in hosts if h != guest.name]
+            hosts = [h for h in hosts if h not in guests]
             if not hosts:
                 continue
             host = hosts[-1] if len(hosts) > 1 and hosts[0] == guest.name else hosts[0]
             co_hosts = self._listed_with(text, host, hosts, in_sent)  # 甲、乙与丙一行座谈: both met 丙
             place = self._place_after_zai(text, sent[0], pos, in_sent) or self._bare_place(text, guest.end, pos)
-            label = f"{host}{conj}{guest.name}" + (f"在{place}" if place else "") + noun
-            event = EventRecord(klass, label, (*co_hosts, guest.name), sent, place=place)
-            for name in (*co_hosts, guest.name):
+            label = f"{host}{conj}{'、'.join(guests)}" + (f"在{place}" if place else "") + noun
+            event = EventRecord(klass, label, (*co_hosts, *guests), sent, place=place)
+            for name in (*co_hosts, *guests):
                 event.attendees[name] = sent
             if klass in MEETING_CLASSES and not self._remote(text, clause_start, pos):
-                event.met.extend((h, guest.name) for h in co_hosts)
+                event.met.extend((h, g) for h in co_hosts for g in guests)
             return [event]
         # 2. X会见Y(和Z): the noun used as a verb, host before it, guests after it.
         if noun not in self.lexicon.words("meeting_verb"):
@@ -330,6 +334,44 @@ class RelationExtractor(GatheringRules):
             events.append(event)
         return events
 
+    def _guest_list(self, text: str, floor: int, guest: PersonMention, conj_at: int,
+                    before: list[PersonMention]) -> tuple[list[str], int]:
+        """The guests of 同/与 when the last one is joined to others (与美国财政部长贝森特和贸易代表格里尔,
+        同甲、乙和丙): their names, and where the conjunction before the first of them stands. A list
+        with no 同/与 before it (何立峰和格里尔) is host and guest, not guests."""
+        guests = [guest.name]
+        at = conj_at
+        while text[at] in self.lexicon.words("list_joiner"):
+            previous = [p for p in before if p.end == at]
+            if not previous:
+                # 与美方牵头人、美国财政部长贝森特: a title kg does not read, listed before the guest's chain
+                opener = self._opener_over_titles(text, floor, at, before)
+                if opener is not None:
+                    at = opener
+                break
+            chain_start = min([o.start for o in previous[0].offices] + [previous[0].start])
+            if chain_start > floor and text[chain_start - 1] in self.lexicon.words("list_joiner"):
+                earlier = chain_start - 1
+            else:
+                earlier = self._conjunction_before(text, floor, chain_start)
+            if earlier is None:
+                break
+            guests.insert(0, previous[0].name)
+            at = earlier
+        if at != conj_at and text[at] in self.lexicon.words("list_joiner"):
+            return [guest.name], conj_at  # 甲、乙和丙会谈 with no 同/与: 甲 and 乙 are the hosts
+        return guests, at
+
+    def _opener_over_titles(self, text: str, floor: int, end: int, before: list[PersonMention]) -> int | None:
+        """A 同/与 a few characters before ``end`` with only title words between (no person, no
+        delimiter but 、): 与|美方牵头人、."""
+        for at in range(end - 1, max(floor, end - MAX_GUEST_CLAUSE) - 1, -1):
+            if text[at] in DELIMITERS and text[at] != "、" or any(p.start <= at < p.end for p in before):
+                return None
+            if text[at] in self.lexicon.words("conjunction") and text[at] not in self.lexicon.words("list_joiner"):
+                return at
+        return None
+
     def _titled_clauses_before(self, text, sent, clause_start: int, in_sent) -> int:
         """Where a list of titled persons before ``clause_start`` begins: each earlier clause of the
         sentence that holds only one person's title chain and name (自治区党委书记、…主任鹿心社，)."""
@@ -349,12 +391,13 @@ class RelationExtractor(GatheringRules):
         return self.lexicon.ends_with(before, len(before), self.lexicon.words("credit_role")) is not None
 
     def _listed_with(self, text: str, host: str, hosts: list[str], in_sent) -> list[str]:
-        """``host`` and the hosts listed right after it with 、 alone between them (甲、乙与丙会谈)."""
+        """``host`` and the hosts listed right after it with 、 or 和 alone between them (甲、乙与丙会谈)."""
         mentions = {p.name: p for p in in_sent}
         listed, previous = [host], mentions.get(host)
         for name in hosts[hosts.index(host) + 1:]:
             mention = mentions.get(name)
-            if previous is None or mention is None or text[previous.end:mention.start] != "、":
+            if previous is None or mention is None or (
+                    text[previous.end:mention.start] not in self.lexicon.words("list_joiner")):
                 break
             listed.append(name)
             previous = mention
@@ -394,11 +437,17 @@ class RelationExtractor(GatheringRules):
 
     def _visit(self, text, sent, in_sent, pos, noun) -> EventRecord | None:
         clause_start = self._clause_start(text, sent, pos)
-        visitors = [p for p in in_sent if clause_start <= p.start and p.end <= pos]
+        end = pos + len(noun)
+        if text.startswith("的", end):
+            # 来华进行国事访问的法国总统马克龙: the clause describes the visitor named after it.
+            clause_end = self._clause_end(text, sent, end)
+            visitors = [p for p in in_sent if end < p.start and p.end <= clause_end][:1]
+        else:
+            visitors = [p for p in in_sent if clause_start <= p.start and p.end <= pos][-1:]
         if not visitors:
             return None
-        visitor = visitors[-1].name
-        destination = "中国" if noun == "访华" else None
+        visitor = visitors[0].name
+        destination = "中国" if noun == "访华" or "来华" in text[clause_start:pos] else None
         if destination is None:
             clause_end = self._clause_end(text, sent, pos)
             for unit in self.lexicon.scan(text[clause_start:clause_end]):
