@@ -26,6 +26,9 @@ MAX_GATHERING_NAME, MAX_QUOTED_GATHERING_NAME = 40, 80
 TRAILING_TIME = re.compile(r"(?:(?:\d{1,2}月)?\d{1,2}日|[一二三四五六七八九十]{1,3}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+$")
 # After a name: (受…委托)作(了/的)…报告/说明, within one clause.
 REPORT = re.compile(r"(?:受[^，。；]{1,12}委托)?作(?:了|的)?[^，。；]{0,60}?(?:报告|说明)")
+#: how many sentences, from the one that names a talk between two sides, introduce its participants
+SIDE_TALKS_SENTENCES = 3
+MAX_LISTED_CLAUSES = 4  # titled names listed over commas before the verb they share
 LEADING_TIME = re.compile(r"^(?:\d{1,2}月\d{1,2}日|\d{1,2}日|[上中下]午|晚间?|当天|今天|近日|日前|\s)+")
 
 
@@ -58,6 +61,54 @@ class GatheringRules:
             floor, pos = pos + 1, after  # the next verb's persons stand after this one
         self._reporters(text, sent, in_sent, order, found)
         return found
+
+    def _sides_meet(self, text: str, sentences: list[tuple[int, int]], persons, order) -> None:
+        """广东、江西两省举行工作座谈…李希、刘奇、马兴瑞参加座谈: at a talk (座谈) between two provinces
+        or bodies, the persons who take part in it (preside, speak, report, join the talk) in the
+        sentences that introduce it met each other across the sides, the side being the first place
+        their title chain names; the officials listed later only attended."""
+        starts = [s for s, _ in sentences]
+        for event in order:
+            if event.klass != GATHERING or not event.name.endswith(self.lexicon.words("side_talks")):
+                continue
+            first = starts.index(event.evidence[0])
+            near = {sentences[i] for i in range(first, min(first + SIDE_TALKS_SENTENCES, len(sentences)))}
+            sides: dict[str, str] = {}
+            for sent in sorted(near):
+                in_sent = [p for p in persons if sent[0] <= p.start < sent[1]]
+                for person in in_sent:
+                    side = self._side(text, person)
+                    if side and self._takes_part(text, sent, person, in_sent):
+                        sides.setdefault(person.name, side)
+                        event.attendees.setdefault(person.name, sent)
+            names = list(sides)
+            event.met.extend((a, b) for i, a in enumerate(names) for b in names[i + 1:] if sides[a] != sides[b])
+
+    def _takes_part(self, text: str, sent: tuple[int, int], person, in_sent) -> bool:
+        """Whether a talks role follows ``person`` in their clause, or after the titled names listed
+        with them over commas (浙江省委副书记、省长郑栅洁，云南省委副书记、代省长王予波分别介绍)."""
+        pos = person.end
+        for _ in range(MAX_LISTED_CLAUSES):
+            end = self._clause_end(text, sent, pos)
+            if any(text.find(w, pos, end) != -1 for w in self.lexicon.words("talks_role")):
+                return True
+            nxt = next((p for p in in_sent if p.start > end), None)
+            if text[pos:end].strip() or nxt is None or self._clause_end(text, sent, nxt.start) < nxt.end:
+                return False
+            pos = nxt.end
+        return False
+
+    def _side(self, text: str, person) -> str | None:
+        """The province, city or country a person's title chain names first (广东 of 广东省委书记)."""
+        for office in person.offices:
+            if office.countries:
+                return office.countries[0]
+            spans = self.lexicon.gazetteer_matches(office.text)
+            if spans:
+                place = office.text[spans[0][0]:spans[0][1]]
+                suffix = self.lexicon.ends_with(place, len(place), self.lexicon.words("admin_prefix"))
+                return place[:-len(suffix)] if suffix and len(place) > len(suffix) + 1 else place
+        return None
 
     def _speakers(self, text, sent, in_sent, order) -> None:
         """程红委员代表民盟中央发言说: a sentence that opens with a person who speaks (发言) at the

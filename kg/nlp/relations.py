@@ -103,6 +103,7 @@ class RelationExtractor(GatheringRules):
             if created:
                 state["last_events"] = created
             self._attendance(text, sent, in_sent, events, order, state)
+        self._sides_meet(text, sentence_spans(doc), persons, order)
         set_events(doc, order)
         return doc
 
