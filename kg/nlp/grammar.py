@@ -455,6 +455,13 @@ class Grammar:
         """
         found = []
         for title in (u for u in (units if units is not None else self.lex.scan(text)) if u.kind == TITLE):
+            acting = self.lex.ends_with(text, title.start, self.lex.words("acting_marker"))
+            if acting and title.start - len(acting) - 2 >= 0:
+                # 敏昂莱代总统: an acting president, not a name ending in 代, unless the longer name is known
+                shorter = self.read_name_before(text, title.start - len(acting), known)
+                if shorter is not None and text[shorter:title.start] not in known:
+                    found.append((shorter, title.start - len(acting), title))
+                    continue
             start = self.read_name_before(text, title.start, known)
             if start is None and words:
                 start = self._word_name_before(text, title.start, words)

@@ -39,6 +39,7 @@ from kg.nlp.records import (
 from kg.nlp.token_spans import segmenter_words
 
 #: a monarch's ordinal after the name (费利佩六世, 查尔斯三世)
+MAX_VOUCHED_NAME = 4  # the longest unseen transliteration a foreign post and a speech verb vouch for
 REGNAL = re.compile(r"(?<=..)[一二三四五六七八九十]+世$")
 
 
@@ -63,7 +64,7 @@ class PersonFinder:
         ner = next((c for _, c in self.nlp.pipeline if isinstance(c, CharNer)), None) if self.nlp else None
         return ner.names if ner is not None else None
 
-    def plausible(self, name: str) -> bool:
+    def plausible(self, name: str, vouched: bool = False) -> bool:
         """A name, not a body, place, country or title read as one; a name without a surname is made of
         the characters transliterated names use (so 重要 in 总书记重要讲话 is not a person)."""
         lexicon = self.lexicon
@@ -90,7 +91,7 @@ class PersonFinder:
         if any(word in bare for word in lexicon.words("admin_prefix") if len(word) >= 2):
             return False  # 自治区代 (自治区代主席): a division's word, not a name
         names = self.pool
-        if names is None:
+        if names is None or vouched:
             return True
         # Two characters and no surname: a short transliteration (普京) or a word (重要, 提出); five or more:
         # too long for a Chinese name, so a transliteration (叶尔梅克巴耶夫, not 刘正毅一语破的); else every
@@ -104,7 +105,7 @@ class PersonFinder:
         """:meth:`plausible`, judged once per name in a Doc."""
         verdict = self._verdicts.get(name)
         if verdict is None:
-            verdict = self._verdicts[name] = self.plausible(name)
+            verdict = self._verdicts[name] = self.plausible(name, name in self._vouched)
         return verdict
 
     def from_disk(self, path, exclude=()) -> PersonFinder:
@@ -115,6 +116,7 @@ class PersonFinder:
     def __call__(self, doc: Doc) -> Doc:
         self.pool = self._name_pool()  # looked up per Doc: a pipeline may run with its NER disabled
         self._verdicts = {}  # plausible() per name, asked twice per mention
+        self._vouched: set[str] = set()
         text = doc_text(doc)
         sentences = sentence_spans(doc)
         token_spans = segmenter_words(doc)  # the segmenter's words: a body's name ends at a word edge
@@ -133,6 +135,7 @@ class PersonFinder:
             persons.append(PersonMention(appointed.start, appointed.end, appointed.name, appointed.offices))
             holdings.append(Holding(appointed.name, appointed.offices[0], sentence_of(sentences, appointed.start)))
         known = {p.name for p in persons}
+        self._vouched = self._speaking_foreigners(text, persons)
 
         for start, end, _title in self.grammar.honorific_names(text, known, units, set(token_spans)):
             name = text[start:end]
@@ -153,6 +156,20 @@ class PersonFinder:
         set_persons(doc, kept)
         set_holdings(doc, holdings)
         return doc
+
+    def _speaking_foreigners(self, text: str, persons: list[PersonMention]) -> set[str]:
+        """Names after a foreign post (缅甸总理纽梭) that the text also has speak (纽梭表示): a
+        transliteration whose characters the name counts have not seen, vouched for by the text itself."""
+        verbs = self.lexicon.words("speech_verb")
+        vouched = set()
+        for person in persons:
+            if person.foreign and person.offices and len(person.name) <= MAX_VOUCHED_NAME:
+                at = text.find(person.name)
+                while at != -1 and person.name not in vouched:
+                    if self.lexicon.starts_with(text, at + len(person.name), verbs):
+                        vouched.add(person.name)
+                    at = text.find(person.name, at + 1)
+        return vouched
 
     def _shared_titles(self, text: str, persons: list[PersonMention], holdings: list[Holding],
                        sentences: list[tuple[int, int]]) -> None:
