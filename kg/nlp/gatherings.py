@@ -210,6 +210,8 @@ class GatheringRules:
         """The gathering ``name`` with the persons before the verb at ``pos``; one that bodies hold
         (``held``: 两省召开座谈会) exists without them, for the persons who attend it later."""
         clause_start = self._clause_start(text, sent, pos)
+        if any(text.find(w, clause_start, pos) != -1 for w in self.lexicon.words("unrealized_marker")):
+            return None  # 欢迎习近平主席…出席纪念活动, 将出席峰会: invited or planned, not attended yet
         # The persons before the verb, back to the sentence's start or the previous verb of this kind
         # (``floor``): a list of titled names runs over commas (甲，乙、丙出席会议).
         floor = min(floor, clause_start)
