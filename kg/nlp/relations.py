@@ -23,7 +23,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.gatherings import GatheringRules
+from kg.nlp.gatherings import LEADING_TIME, GatheringRules
 from kg.nlp.grammar import DELIMITERS, DateMention, is_han
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, Lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
@@ -104,6 +104,7 @@ class RelationExtractor(GatheringRules):
                 state["last_events"] = created
             self._attendance(text, sent, in_sent, events, order, state)
         self._sides_meet(text, sentence_spans(doc), persons, order)
+        self._delegation_heads(text, persons, order, sentence_spans(doc))
         set_events(doc, order)
         return doc
 
@@ -303,7 +304,12 @@ class RelationExtractor(GatheringRules):
             if klass in MEETING_CLASSES and not self._remote(text, clause_start, pos):
                 event.met.extend((h, g) for h in co_hosts for g in guests)
             return [event]
-        # 2. X会见Y(和Z): the noun used as a verb, host before it, guests after it.
+        # 2. 俄乌两国代表团在伊斯坦布尔进行谈判: talks between delegations, their heads named later.
+        if klass == "Talks":
+            talks = self._delegation_talks(text, sent, in_sent, clause_start, pos, noun)
+            if talks is not None:
+                return [talks]
+        # 3. X会见Y(和Z): the noun used as a verb, host before it, guests after it.
         if noun not in self.lexicon.words("meeting_verb"):
             return []
         floor = self._titled_clauses_before(text, sent, clause_start, in_sent)
@@ -334,6 +340,47 @@ class RelationExtractor(GatheringRules):
                 event.met.extend((h, g) for h in co_hosts for g in group)
             events.append(event)
         return events
+
+    def _delegation_talks(self, text, sent, in_sent, clause_start: int, pos: int, noun: str) -> EventRecord | None:
+        """Talks whose sides are delegations (俄罗斯和乌克兰代表团…在伊斯坦布尔开始会谈) and no person of
+        the clause: an event of its own, which the delegations' heads attend (see :meth:`_delegation_heads`)."""
+        if any(clause_start <= p.start < pos for p in in_sent):
+            return None
+        word = next((w for w in self.lexicon.words("delegation") if text.find(w, clause_start, pos) != -1), None)
+        if word is None:
+            return None
+        sides = text[clause_start:text.find(word, clause_start, pos) + len(word)]
+        cut = max((i for i, c in enumerate(sides) if c in DELIMITERS), default=-1)
+        sides = LEADING_TIME.sub("", sides[cut + 1:])  # 央视网消息（新闻联播）：俄乌两国代表团
+        place = self._place_after_zai(text, clause_start, pos, in_sent)
+        label = sides + (f"在{place}" if place else "") + noun
+        return EventRecord("Talks", label, (), sent, place=place, name=label)
+
+    def _delegation_heads(self, text: str, persons: list[PersonMention], order: list[EventRecord],
+                          sentences: list[tuple[int, int]]) -> None:
+        """The head of a delegation (俄方谈判代表团团长梅金斯基, 代表团由国防部长乌梅罗夫率领) attends the
+        latest delegations' talks before them."""
+        text_talks = [e for e in order if e.klass == "Talks" and not e.principals and e.name]
+        if not text_talks:
+            return
+        words = self.lexicon.words("delegation")
+        for person in persons:
+            talks = [e for e in text_talks if e.evidence[0] <= person.start]
+            if not talks:
+                continue
+            sent = next(s for s in sentences if s[0] <= person.start < s[1])
+            heads = any(any(w in o.text for w in words) for o in person.offices
+                        if o.title in self.lexicon.words("delegation_head"))
+            led = self._leads_delegation(text, sent, person)
+            if heads or led:
+                talks[-1].attendees.setdefault(person.name, sent)
+
+    def _leads_delegation(self, text: str, sent: tuple[int, int], person: PersonMention) -> bool:
+        """代表团由…X率领: a delegation led by ``person``."""
+        clause_start = self._clause_start(text, sent, person.start)
+        by = text.rfind("由", clause_start, person.start)
+        return (by != -1 and any(text.find(w, clause_start, by) != -1 for w in self.lexicon.words("delegation"))
+                and text.startswith(self.lexicon.words("lead_verb"), person.end))
 
     def _guest_list(self, text: str, floor: int, guest: PersonMention, conj_at: int,
                     before: list[PersonMention]) -> tuple[list[str], int]:
