@@ -216,14 +216,16 @@ class Grammar:
                 unit = self._place_qualifier(text, start)  # 四川省|人大常委会副主任
             if unit is None:
                 unit = self._bounded_prefix(text, start, taken)  # 省|人大常委会副主任, 俄|总统助理
-            if unit is None and taken and token_spans:
+            # 经济发展部长: the title's first character ends the body's name (经济发展部|部长)
+            shared = not taken and start == title.start and title.text[:1] in self.lex.org_suffixes
+            if unit is None and (taken or shared) and token_spans:
                 unit = self._body_name_before(text, start, token_spans)  # 清华|大学, 比亚迪|股份|有限公司
             if unit is None:
                 break
             if unit.kind == COUNTRY:
                 countries.insert(0, self.lex.country_name(unit.text) or unit.text)
             else:
-                bodies.insert(0, unit.text)
+                bodies.insert(0, unit.text + (title.text[0] if shared and unit.end == title.start else ""))
             start = unit.start
             taken += 1
         # A chain must not start with a word that only joins bodies (财经 in 中央财经领导小组 is fine).
@@ -264,7 +266,12 @@ class Grammar:
         name opener (会见四川省委书记), or a full name with its level (陕西省): 合作 in 深化合作 is no place."""
         unit = self.lex.gazetteer_ending_at(text, end)
         if unit is None:
-            return None
+            # 宁夏自治区 (of 宁夏回族自治区): a place's short name with its level, as news writes it
+            level = self.lex.ends_with(text, end, self.admin_prefixes)
+            place = self.lex.gazetteer_ending_at(text, end - len(level)) if level and len(level) >= 2 else None
+            if place is None:
+                return None
+            unit = Unit(place.start, end, ORG, text[place.start:end])
         start = unit.start
         bounded = (start == 0 or text[start - 1] in DELIMITERS or text[start - 1] in self.lex.words("chain_joiner")
                    or self.lex.ends_with(text, start, self.lex.name_openers) is not None)
@@ -273,6 +280,7 @@ class Grammar:
     def _opens_chain(self, text: str, start: int) -> bool:
         """Whether a chain may begin at ``start``: the text's start, a delimiter, a chain joiner or a name opener."""
         return (start == 0 or text[start - 1] in DELIMITERS or text[start - 1] in self.lex.words("chain_joiner")
+                or text[start - 1] in self.lex.words("chain_particle")
                 or self.lex.ends_with(text, start, self.lex.name_openers) is not None)
 
     def _bounded_prefix(self, text: str, end: int, taken: int) -> Unit | None:

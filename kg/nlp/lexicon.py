@@ -102,6 +102,11 @@ class Lexicon:
         for line in _lines(root / "word_classes.tsv"):
             klass, _, word = line.partition("\t")
             lex.word_classes[klass.strip()] = (*lex.word_classes.get(klass.strip(), ()), word.strip())
+        # 常务副省长, 第一副外长: a rank word before a deputy's title makes a title of its own
+        for prefix in lex.word_classes.get("title_rank", ()):
+            for title, standalone in list(lex.titles.items()):
+                if title.startswith("副"):
+                    lex.titles.setdefault(prefix + title, standalone)
         if (root / "gazetteer_countries.txt").is_file():
             lex.gazetteer_countries = set(_lines(root / "gazetteer_countries.txt"))
         if (root / "gazetteer_places.txt").is_file():

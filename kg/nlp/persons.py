@@ -135,7 +135,7 @@ class PersonFinder:
             persons.append(PersonMention(appointed.start, appointed.end, appointed.name, appointed.offices))
             holdings.append(Holding(appointed.name, appointed.offices[0], sentence_of(sentences, appointed.start)))
         known = {p.name for p in persons}
-        self._vouched = self._speaking_foreigners(text, persons)
+        self._vouched = self._vouched_foreigners(text, persons)
 
         for start, end, _title in self.grammar.honorific_names(text, known, units, set(token_spans)):
             name = text[start:end]
@@ -157,18 +157,24 @@ class PersonFinder:
         set_holdings(doc, holdings)
         return doc
 
-    def _speaking_foreigners(self, text: str, persons: list[PersonMention]) -> set[str]:
-        """Names after a foreign post (缅甸总理纽梭) that the text also has speak (纽梭表示): a
-        transliteration whose characters the name counts have not seen, vouched for by the text itself."""
+    def _vouched_foreigners(self, text: str, persons: list[PersonMention]) -> set[str]:
+        """Names after a foreign post whose characters the name counts have not all seen, vouched for:
+        by the text, which also has them speak (缅甸总理纽梭 … 纽梭表示), or by the name itself, three
+        characters or more with one unseen at most (德国总理朔尔茨)."""
         verbs = self.lexicon.words("speech_verb")
         vouched = set()
         for person in persons:
-            if person.foreign and person.offices and len(person.name) <= MAX_VOUCHED_NAME:
-                at = text.find(person.name)
-                while at != -1 and person.name not in vouched:
-                    if self.lexicon.starts_with(text, at + len(person.name), verbs):
-                        vouched.add(person.name)
-                    at = text.find(person.name, at + 1)
+            if not (person.foreign and person.offices and len(person.name) <= MAX_VOUCHED_NAME):
+                continue
+            if self.pool is not None and len(person.name) >= 3 and sum(
+                    not self.pool.looks_foreign(c) for c in person.name) <= 1:
+                vouched.add(person.name)
+                continue
+            at = text.find(person.name)
+            while at != -1 and person.name not in vouched:
+                if self.lexicon.starts_with(text, at + len(person.name), verbs):
+                    vouched.add(person.name)
+                at = text.find(person.name, at + 1)
         return vouched
 
     def _shared_titles(self, text: str, persons: list[PersonMention], holdings: list[Holding],
