@@ -139,7 +139,10 @@ def _event_facts(result: ArticleFacts, event: EventRecord, article: Article,
     if event.visitor:
         result.add(node, Relation.VISITOR, person_node(event.visitor), evidence)
     if event.destination:
-        result.add(node, Relation.DESTINATION, Node(NodeKind.COUNTRY, event.destination, event.destination), evidence)
+        country = Node(NodeKind.COUNTRY, event.destination, event.destination)
+        result.add(node, Relation.DESTINATION, country, evidence)
+        if not event.place and event.visitor in event.attendees:  # a reported visit is located where it went
+            result.add(node, Relation.LOCATION, country, evidence)
 
 
 def extract(articles: Iterable[Article], nlp: Language | None = None) -> list[ArticleFacts]:

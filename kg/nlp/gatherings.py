@@ -235,7 +235,26 @@ class GatheringRules:
             elif not held:
                 return None  # 两省举行座谈会: a gathering named by its kind alone is still one
         place = self._place_after_zai(text, clause_start, pos, in_sent)
+        welcomed = self._welcomed(text, sent, in_sent, pos, name) if who else []
+        if welcomed:
+            # 习近平举行仪式，欢迎费利佩六世…: a welcome ceremony, its guests among its principals
+            hosts = list(dict.fromkeys(who))
+            label = f"{'、'.join(hosts)}为{'、'.join(welcomed)}举行欢迎{name}"
+            event = EventRecord("WelcomeCeremony", label, (*hosts, *welcomed), sent, place=place)
+            for person in (*hosts, *welcomed):
+                event.attendees[person] = sent
+            return event
         event = EventRecord(GATHERING, name, (), sent, place=place, name=name)
         for person in dict.fromkeys(who):
             event.attendees[person] = sent
         return event
+
+    def _welcomed(self, text, sent, in_sent, pos, name: str) -> list[str]:
+        """举行仪式，欢迎X…: the persons a ceremony welcomes, named in the clause right after it."""
+        if name not in self.lexicon.words("welcome_gathering"):
+            return []
+        end = self._clause_end(text, sent, pos)
+        if not text.startswith(("，欢迎", ",欢迎"), end):
+            return []
+        stop = self._clause_end(text, sent, end + 1)
+        return [p.name for p in in_sent if end < p.start and p.end <= stop and not self._is_modifier(text, p)]

@@ -337,8 +337,10 @@ class Grammar:
             t_start, t_end = spans[0]
             word = text[t_start:t_end]
             joins = committee and start < end and word in self.lex.words("conjunction")
+            # 李强同: a name the segmenter glued to the 同/与 after it ends the chain (国务院总理李强同|斐济总理)
+            glued = len(word) >= 3 and word[-1] in self.lex.words("conjunction") and not joins
             if not all(is_han(c) for c in word) or (self._is_function_word(word) and not joins) or (
-                    end - t_start > MAX_BODY_NAME_CHARS):
+                    end - t_start > MAX_BODY_NAME_CHARS) or glued:
                 return None
             start = t_start
             before = token_spans.get(start, ())

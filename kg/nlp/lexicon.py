@@ -102,6 +102,11 @@ class Lexicon:
         for line in _lines(root / "word_classes.tsv"):
             klass, _, word = line.partition("\t")
             lex.word_classes[klass.strip()] = (*lex.word_classes.get(klass.strip(), ()), word.strip())
+        # 西班牙王国, 斐济共和国: a country's name with its form of state, as formal news writes it
+        for form in lex.word_classes.get("state_form", ()):
+            for alias, name in list(lex.countries.items()):
+                if len(alias) >= 2 and not alias.endswith(("国", "方")):
+                    lex.countries.setdefault(alias + form, name)
         # 常务副省长, 第一副外长: a rank word before a deputy's title makes a title of its own
         for prefix in lex.word_classes.get("title_rank", ()):
             for title, standalone in list(lex.titles.items()):
@@ -111,6 +116,9 @@ class Lexicon:
             lex.gazetteer_countries = set(_lines(root / "gazetteer_countries.txt"))
         if (root / "gazetteer_places.txt").is_file():
             lex.gazetteer_places = set(_lines(root / "gazetteer_places.txt"))
+        lex.gazetteer_countries |= {country + form for country in lex.gazetteer_countries
+                                    for form in lex.word_classes.get("state_form", ())
+                                    if not country.endswith(("国", "方"))}
         lex._build_index()
         return lex
 
@@ -268,6 +276,9 @@ class Lexicon:
             return self.countries[surface]
         if surface in self.country_abbr:
             return self.country_abbr[surface]
+        form = self.ends_with(surface, len(surface), self.words("state_form")) if self.word_classes else None
+        if form and surface[:-len(form)] in self.gazetteer_countries:
+            return surface[:-len(form)]  # 斐济共和国 -> 斐济
         return None
 
     def is_org_word(self, word: str) -> bool:

@@ -486,7 +486,8 @@ class RelationExtractor(GatheringRules):
     def _visit(self, text, sent, in_sent, pos, noun) -> EventRecord | None:
         clause_start = self._clause_start(text, sent, pos)
         end = pos + len(noun)
-        if text.startswith("的", end):
+        described = text.startswith("的", end)
+        if described:
             # 来华进行国事访问的法国总统马克龙: the clause describes the visitor named after it.
             clause_end = self._clause_end(text, sent, end)
             visitors = [p for p in in_sent if end < p.start and p.end <= clause_end][:1]
@@ -497,13 +498,18 @@ class RelationExtractor(GatheringRules):
         visitor = visitors[0].name
         destination = "中国" if noun == "访华" or "来华" in text[clause_start:pos] else None
         if destination is None:
-            clause_end = self._clause_end(text, sent, pos)
-            for unit in self.lexicon.scan(text[clause_start:clause_end]):
+            # The country visited, not the one in the visitor's own title (匈牙利总理欧尔班访问塞尔维亚).
+            scope = (clause_start, pos) if described else (visitors[0].end, self._clause_end(text, sent, pos))
+            for unit in self.lexicon.scan(text[scope[0]:scope[1]]):
                 if unit.kind in (COUNTRY, COUNTRY_ABBR):
                     destination = self.lexicon.country_name(unit.text)
                     break
         label = f"{visitor}{noun}" if noun == "访华" else f"{visitor}访问{destination or ''}"
         event = EventRecord("Visit", label, (visitor,), sent, visitor=visitor, destination=destination)
+        # A visit the article reports: the visitor takes part in it (schema:attendee), and it takes place in
+        # the country visited. Not one only recalled in someone's words or named as a time (访华期间).
+        if not self._speaker(text, sent, in_sent) and not text.startswith(self.lexicon.words("time_frame"), end):
+            event.attendees[visitor] = sent
         return event
 
     # --- attendance ------------------------------------------------------------------
