@@ -140,9 +140,14 @@ class GatheringRules:
         the latest meeting (…会, …会议: reports and 开幕会 belong to the session, not to a ceremony), else
         the latest gathering."""
         gatherings = [e for e in reversed(events) if e.klass == GATHERING]
-        named = next((e for e in gatherings if e.name.endswith(name)), None) if name else None
+        named = next((e for e in gatherings if self._named_with(e.name, name)), None) if name else None
         meeting = next((e for e in gatherings if e.name.endswith(self.lexicon.words("session_ending"))), None)
         return named or meeting or (gatherings[0] if gatherings else None)
+
+    def _named_with(self, name: str, head: str) -> bool:
+        """Whether a gathering's ``name`` ends with ``head``, or joins one so named to another with 暨
+        (交易会开幕式暨…论坛 is an 开幕式 and a 论坛)."""
+        return name.endswith(head) or any(part.endswith(head) for part in name.split(self.lexicon.words("gathering_joiner")[0]))
 
     def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
         """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""
@@ -174,7 +179,8 @@ class GatheringRules:
                 zai = text.rfind("在", clause_start, pos)
                 name = LEADING_TIME.sub("", TRAILING_TIME.sub("", text[clause_start:zai if zai != -1 else pos]))
                 place = text[zai + 1:pos].strip() if zai != -1 else ""
-                if (4 <= len(name) <= 60 and name.endswith(tuple(self.gathering_heads))
+                inside_head = self.lexicon.starts_with(text, pos, self.gathering_heads) is not None  # 开幕|式
+                if (4 <= len(name) <= 60 and name.endswith(tuple(self.gathering_heads)) and not inside_head
                         and not any(clause_start <= p.start < pos for p in in_sent)
                         and self.lexicon.ends_with(name, len(name), self.nouns) is None
                         and (not place or self._is_place(place))):

@@ -530,14 +530,22 @@ class RelationExtractor(GatheringRules):
                 pos = text.find(verb, after, sent[1])
 
     def _gathering_at(self, text: str, start: int, end: int, order: list[EventRecord]) -> EventRecord | None:
-        """在论坛上致辞: the latest gathering named with the head of 在…上 right before the verb."""
+        """在论坛上致辞, 论坛上，甲、乙先后发言: the latest gathering named with the head of 在…上 right
+        before the verb, or of the …上， that opens the sentence."""
+        head = None
         at = text.rfind("在", start, end)
-        if at == -1 or not text.startswith("上", end - 1):
+        if at != -1 and text.startswith("上", end - 1):
+            head = self.lexicon.ends_with(text, end - 1, self.gathering_heads)
+            if head is not None and end - 1 - len(head) - at > 12:
+                head = None
+        if head is None:
+            opening = self.lexicon.starts_with(text, start, self.gathering_heads)
+            if opening is not None and text.startswith(("上，", "上,"), start + len(opening)):
+                head = opening
+        if head is None:
             return None
-        head = self.lexicon.ends_with(text, end - 1, self.gathering_heads)
-        if head is None or end - 1 - len(head) - at > 12:
-            return None
-        return next((e for e in reversed(order) if e.klass == "Gathering" and e.name and e.name.endswith(head)), None)
+        return next((e for e in reversed(order) if e.klass == "Gathering" and e.name and self._named_with(e.name, head)),
+                    None)
 
     def _targets(self, order: list[EventRecord], noun: str | None, state) -> list[EventRecord]:
         """The events an attendance verb refers to: the named kind's latest, else the latest reported."""
