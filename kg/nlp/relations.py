@@ -20,10 +20,12 @@ writes ``doc.spans["kg_events"]``. Patterns, per sentence:
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.gatherings import LEADING_TIME, GatheringRules
+from kg.nlp.gatherings import LEADING_TIME, TRAILING_TIME, GatheringRules
 from kg.nlp.grammar import DELIMITERS, DateMention, is_han
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, TITLE, Lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
@@ -41,6 +43,7 @@ from kg.nlp.records import (
 MEETING_CLASSES = {"Talks", "Meeting"}
 PAIR_CLASSES = {"Talks", "Meeting", "PhoneCall"}
 CEREMONY_CLASSES = {"WelcomeCeremony", "Banquet"}
+PARENTHESES = re.compile(r"[（(][^（）()]*[）)]")
 MAX_GUEST_CLAUSE = 16  # characters of a 的 clause between 同/与 and the guest it describes
 
 
@@ -248,7 +251,20 @@ class RelationExtractor(GatheringRules):
                     found.append(event)
             elif klass == "Signing":
                 before = text[sent[0]:pos]
-                if "见证" in before or "出席" in before:
+                clause_start = self._clause_start(text, sent, pos)
+                floor = self._titled_clauses_before(text, sent, clause_start, in_sent)  # 甲，乙，丙见证签约
+                signers = [p.name for p in in_sent if floor <= p.start and p.end <= pos
+                           and not self._is_modifier(text, p)]
+                story = next((e for e in reversed(order) if e.klass == "Signing" and not e.principals), None)
+                if story is not None and signers:
+                    # 副省长甲与副局长乙共同签署协议, 甲见证签约: persons at the signing the bodies held
+                    for name in dict.fromkeys(signers):
+                        story.attendees.setdefault(name, sent)
+                elif not signers and story is None:
+                    held = self._bodies_signing(text, sent, in_sent, clause_start, pos, noun)
+                    if held is not None:
+                        found.append(held)
+                elif "见证" in before or "出席" in before:
                     who = self._subject_before(text, sent[0], pos, in_sent, state, order)
                     if who:
                         event = EventRecord(klass, "、".join(who) + "见证签署", tuple(who), evidence)
@@ -340,6 +356,21 @@ class RelationExtractor(GatheringRules):
                 event.met.extend((h, g) for h in co_hosts for g in group)
             events.append(event)
         return events
+
+    def _bodies_signing(self, text, sent, in_sent, clause_start: int, pos: int, noun: str) -> EventRecord | None:
+        """安徽省人民政府与国家邮政局在合肥签署战略合作协议: a signing two bodies held at a place; the
+        persons who sign, witness or attend it are named after (see the Signing rule of :meth:`_events_in`)."""
+        place = self._place_after_zai(text, clause_start, pos, in_sent)
+        zai = text.rfind("在", clause_start, pos)
+        if not place or zai == -1:
+            return None
+        parties = PARENTHESES.sub("", text[clause_start:zai])  # 今天（2月28日）
+        cut = max((i for i, c in enumerate(parties) if c in DELIMITERS), default=-1)
+        parties = TRAILING_TIME.sub("", LEADING_TIME.sub("", parties[cut + 1:]))
+        if not parties:
+            return None
+        label = f"{parties}在{place}{noun}"
+        return EventRecord("Signing", label, (), sent, place=place, name=label)
 
     def _delegation_talks(self, text, sent, in_sent, clause_start: int, pos: int, noun: str) -> EventRecord | None:
         """Talks whose sides are delegations (俄罗斯和乌克兰代表团…在伊斯坦布尔开始会谈) and no person of
