@@ -2,10 +2,17 @@
 
 Handling of awkward input (documented in the README):
 
-* UTF-8 with or without BOM is read as is; text that is not UTF-8 but
-  decodes as GB18030 (GBK, GB2312) is read as GB18030, with a note.
-* Binary files (NUL bytes or undecodable), empty files and files over
-  ``MAX_CHARS`` characters are refused with :class:`ArticleError`.
+* UTF-8 with or without BOM is read as is; UTF-16 with a BOM is read as
+  UTF-16; other text is read as GB18030 (GBK, GB2312) or Big5, whichever
+  reads as the more common characters, with a note naming the encoding.
+* Binary files (NUL bytes, control characters or undecodable), empty files,
+  files over ``MAX_CHARS`` characters (read no further than that) and what
+  is not a regular file (a FIFO, a device) are refused with
+  :class:`ArticleError`. JSONL lines are read no longer than
+  ``MAX_LINE_BYTES``.
+* A folder is read without the outputs of a kg build kept in it (graph.html
+  beside a ``.kg-state`` state, also when ``-o`` is the input folder) and
+  without hidden folders.
 * HTML is reduced to its text (tags dropped, entities unescaped).
 
 The dateline and a headline written into the text are found by the language
@@ -19,6 +26,8 @@ import gzip
 import hashlib
 import json
 import re
+import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,9 +37,25 @@ from pathlib import Path
 from kg import KgError
 
 MAX_CHARS = 1_000_000
+#: the most bytes an article of MAX_CHARS characters takes (four per character at most): reading stops after
+MAX_BYTES = 4 * MAX_CHARS + 4
+#: the longest JSONL line read: an article at its limit plus its metadata, escaped (\uXXXX is six bytes)
+MAX_LINE_BYTES = 6 * MAX_CHARS + 65_536
+#: the folder a kg build keeps its state in: its parent is an output folder, not input
+KG_OUTPUT_MARKER = ".kg-state"
+#: what a kg build writes beside that state: never read back as articles
+KG_OUTPUT_FILES = frozenset({"graph.html", "graph.ttl", "graph.trig"})
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
 GLOB_CHARS = set("*?[")
+
+
+def shown(path: object) -> str:
+    """A file name fit for a one-line message: bytes that are not UTF-8 and line breaks escaped."""
+    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return text.replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _suffix(path: Path) -> str:
@@ -106,21 +131,66 @@ class Article:
 # --- decoding ---------------------------------------------------------------------
 
 def decode(data: bytes, name: str) -> tuple[str, list[str]]:
-    """Bytes to text: UTF-8, else GB18030; binary is refused."""
+    """Bytes to text: UTF-8, UTF-16 with a BOM, else GB18030 or Big5; binary is refused."""
     notes: list[str] = []
-    if b"\x00" in data:
+    utf16 = _utf16_text(data) if data.startswith(UTF16_BOMS) else None
+    if utf16 is not None:
+        text = utf16
+        notes.append(f"{name}: UTF-16, read as such")
+    elif b"\x00" in data:
         raise ArticleError(f"{name}: binary file (NUL bytes), not a text article")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    else:
         try:
-            text = data.decode("gb18030")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ArticleError(f"{name}: neither UTF-8 nor GB18030 text") from None
-        notes.append(f"{name}: not UTF-8, read as GB18030")
-    if any(ord(c) < 32 and c not in "\t\r\n\f" for c in text[:4096]):
+            text, encoding = _decode_chinese(data, name)
+            notes.append(f"{name}: not UTF-8, read as {encoding}")
+    if CONTROL_CHARS.search(text):
         raise ArticleError(f"{name}: binary content (control characters), not a text article")
     return text, notes
+
+
+def _utf16_text(data: bytes) -> str | None:
+    """UTF-16 text after its byte-order mark, or None when the bytes do not read as text there (most
+    characters ASCII, CJK or their punctuation)."""
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return None
+    plain = sum(1 for c in text if c.isascii() or "\u3000" <= c <= "\u9fff" or "\uff00" <= c <= "\uffef")
+    return text if text and plain >= 0.9 * len(text) else None
+
+
+def _decode_chinese(data: bytes, name: str) -> tuple[str, str]:
+    """Text in a legacy Chinese encoding: GB18030 (GBK, GB2312) or Big5. Big5 bytes often decode as
+    GB18030 too, into rare characters; the reading with more of each encoding's common characters wins."""
+    readings = []
+    for encoding in ("gb18030", "big5"):
+        try:
+            readings.append((_common_share(data.decode(encoding), encoding), encoding))
+        except UnicodeDecodeError:
+            continue
+    if not readings:
+        raise ArticleError(f"{name}: neither UTF-8, GB18030 nor Big5 text")
+    _, encoding = max(readings, key=lambda r: (r[0], r[1] == "gb18030"))
+    return data.decode(encoding), {"gb18030": "GB18030", "big5": "Big5"}[encoding]
+
+
+def _common_share(text: str, encoding: str) -> float:
+    """The share of Han characters among the encoding's frequent ones: GB2312 level 1 (lead bytes
+    0xB0-0xD7) for GB18030, Big5's frequent block (lead bytes 0xA4-0xC6) for Big5."""
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return 0.0
+    codec, low, high = ("gb2312", 0xB0, 0xD7) if encoding == "gb18030" else ("big5", 0xA4, 0xC6)
+    common = 0
+    for char in han:
+        try:
+            lead = char.encode(codec)[0]
+        except UnicodeEncodeError:
+            continue
+        common += low <= lead <= high
+    return common / len(han)
 
 
 class _TextOfHtml(HTMLParser):
@@ -189,14 +259,32 @@ def make_article(raw: str, *, article_id: str, title: str | None = None, when: d
 
 # --- readers ---------------------------------------------------------------------
 
+def _open_regular(path: Path):
+    """``path`` opened for reading, when it is a regular file (not a FIFO, a device or a folder)."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - the caller closes it
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            handle.close()
+            raise ArticleError(f"{shown(path)}: not a regular file (a FIFO, a device or a socket), not read")
+    except OSError as exc:
+        raise ArticleError(f"{shown(path)}: cannot read ({exc.strerror})") from None
+    return handle
+
+
 def read_text_file(path: Path) -> Article:
     """One text (or HTML) file as an article; its id is the file name without suffix."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
-    text, notes = decode(data, str(path))
-    article = make_article(text, article_id=path.stem, path=str(path), notes=notes)
+    if not stat.S_ISREG(_stat_mode(path)):  # a FIFO would block in open(): refuse it before
+        raise ArticleError(f"{shown(path)}: not a regular file (a FIFO, a device or a socket), not read")
+    with _open_regular(path) as handle:
+        try:
+            data = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ArticleError(f"{shown(path)}: cannot read ({exc.strerror})") from None
+    if len(data) > MAX_BYTES:
+        raise ArticleError(f"{shown(path)}: over {MAX_BYTES:,} bytes, over the limit of {MAX_CHARS:,} "
+                           "characters for one article")
+    text, notes = decode(data, shown(path))
+    article = make_article(text, article_id=path.stem, path=shown(path), notes=notes)
     article.input_bytes = len(data)
     return article
 
@@ -215,27 +303,30 @@ def _parse_date(value: object, where: str) -> date | None:
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[bytes, int]]:
     """(line, input bytes it took) of a JSONL file, gunzipped on the fly for ``.gz``: never all in memory."""
-    try:
-        raw = open(path, "rb")  # noqa: SIM115 - closed below; opened apart so only open() errors are caught
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read ({exc.strerror})") from None
+    if not stat.S_ISREG(_stat_mode(path)):
+        raise ArticleError(f"{shown(path)}: not a regular file (a FIFO, a device or a socket), not read")
+    raw = _open_regular(path)
     with raw:
         handle = gzip.GzipFile(fileobj=raw, mode="rb") if path.suffix.lower() == ".gz" else raw
-        position = 0
+        position, number = 0, 0
         try:
-            for line in handle:
+            while line := handle.readline(MAX_LINE_BYTES + 1):
+                number += 1
+                if len(line) > MAX_LINE_BYTES:
+                    raise ArticleError(f"{shown(path)}:{number}: line over {MAX_LINE_BYTES:,} bytes, "
+                                       "longer than any article kg reads")
                 # For .gz, the compressed offset: it moves in read-ahead steps, which is fine for progress.
                 now = raw.tell() if handle is not raw else position + len(line)
                 yield line, now - position
                 position = now
         except (OSError, EOFError) as exc:  # a damaged or truncated gzip stream
-            raise ArticleError(f"{path}: cannot read ({exc})") from None
+            raise ArticleError(f"{shown(path)}: cannot read ({exc})") from None
 
 
 def read_jsonl(path: Path) -> Iterator[Article]:
     """Articles from a JSONL file (or ``.jsonl.gz``), one object a line with ``id, title, date, source, text``."""
     for number, (line, size) in enumerate(_jsonl_lines(path), 1):
-        where = f"{path}:{number}"
+        where = f"{shown(path)}:{number}"
         if not line.strip():
             continue
         text, notes = decode(line, where)
@@ -243,14 +334,57 @@ def read_jsonl(path: Path) -> Iterator[Article]:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ArticleError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+        except RecursionError:
+            raise ArticleError(f"{where}: JSON nested too deep to be an article") from None
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             raise ArticleError(f"{where}: expected an object with a string field 'text'")
-        article_id = str(record.get("id") or hashlib.sha256(record["text"].encode()).hexdigest()[:16])
-        article = make_article(record["text"], article_id=article_id, title=record.get("title") or None,
-                               when=_parse_date(record.get("date"), where), source=record.get("source"),
+        fields = {key: _scalar_field(record, key, where) for key in ("id", "title", "source")}
+        _check_unicode(record["text"], where, "text")
+        article_id = fields["id"] or hashlib.sha256(record["text"].encode()).hexdigest()[:16]
+        article = make_article(record["text"], article_id=article_id, title=fields["title"],
+                               when=_parse_date(record.get("date"), where), source=fields["source"],
                                path=where, notes=notes)
         article.input_bytes = size
         yield article
+
+
+def _stat_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode
+    except OSError as exc:
+        raise ArticleError(f"{shown(path)}: cannot read ({exc.strerror})") from None
+
+
+def _check_unicode(value: str, where: str, key: str) -> None:
+    """A JSON string with a lone surrogate (\\ud800) is no text: refuse it here, not when it is written."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ArticleError(f"{where}: field '{key}' holds invalid Unicode (a lone surrogate)") from None
+
+
+def _scalar_field(record: dict, key: str, where: str) -> str | None:
+    """A metadata field as text: a string, or a number written as one (an id 17, a title 2024); no
+    field is None; a list or an object is refused."""
+    value = record.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ArticleError(f"{where}: field '{key}' must be a string, not {type(value).__name__}")
+    text = str(value)
+    _check_unicode(text, where, key)
+    return text
+
+
+def _is_input(path: Path, root: Path) -> bool:
+    """Whether a file found in the folder ``root`` is input: a text or JSONL file outside hidden folders,
+    and not one of kg's own outputs (graph.html beside a ``.kg-state``, also when ``-o`` is the input folder)."""
+    if not path.is_file() or _suffix(path) not in TEXT_SUFFIXES | JSONL_SUFFIXES:
+        return False
+    parts = path.relative_to(root).parts
+    if any(part.startswith(".") for part in parts[:-1]):
+        return False
+    return not (path.name in KG_OUTPUT_FILES and (path.parent / KG_OUTPUT_MARKER).is_dir())
 
 
 def input_files(inputs: Iterable[str | Path]) -> list[Path]:
@@ -261,16 +395,16 @@ def input_files(inputs: Iterable[str | Path]) -> list[Path]:
         if GLOB_CHARS & set(str(item)) and not path.exists():
             matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True))
             if not matches:
-                raise ArticleError(f"{item}: no file matches this pattern")
+                raise ArticleError(f"{shown(item)}: no file matches this pattern")
             files += input_files(matches)
         elif path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and
-                           _suffix(p) in TEXT_SUFFIXES | JSONL_SUFFIXES)
+            found = sorted(p for p in path.rglob("*") if _is_input(p, path))
             if not found:
-                raise ArticleError(f"{path}: folder holds no .txt, .html, .jsonl or .jsonl.gz files")
+                raise ArticleError(f"{shown(path)}: folder holds no .txt, .html, .jsonl or .jsonl.gz files "
+                                   "(kg's own outputs and hidden folders are not read)")
             files += found
         elif not path.exists():
-            raise ArticleError(f"{path}: no such file or folder")
+            raise ArticleError(f"{shown(path)}: no such file or folder")
         else:
             files.append(path)
     return files

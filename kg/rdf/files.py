@@ -8,6 +8,7 @@ so the same graph always gives the same bytes.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,6 +31,11 @@ SUFFIX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".
 DATASET_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD}
 
 
+#: how much of an RDF/XML file is looked at for a DOCTYPE that declares entities
+XML_HEAD_BYTES = 1 << 20
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class GraphFileError(KgError, ValueError):
     """A graph file that cannot be read; the message names file and reason."""
 
@@ -42,11 +48,37 @@ def load_dataset(path: str | Path) -> ox.Dataset:
     fmt = SUFFIX_FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise GraphFileError(f"{path}: unknown graph format (use one of {', '.join(sorted(SUFFIX_FORMATS))})")
+    if fmt == ox.RdfFormat.RDF_XML:
+        _refuse_xml_entities(path)
     try:
         return ox.Dataset(ox.parse(path=str(path), format=fmt))
     except (SyntaxError, ValueError, OSError) as exc:
         reason = " ".join(str(exc).split())[:200]
         raise GraphFileError(f"{path}: not valid {fmt.name} ({reason})") from None
+
+
+def _refuse_xml_entities(path: Path) -> None:
+    """An RDF/XML file that declares entities (<!ENTITY …>) could expand them without bound (the
+    "billion laughs"): kg refuses it before parsing. Declarations stand in the DOCTYPE, before the root."""
+    with open(path, "rb") as handle:
+        head = handle.read(XML_HEAD_BYTES)
+    doctype = head.find(b"<!DOCTYPE")
+    if doctype == -1:
+        return
+    if b"<!ENTITY" in head[doctype:] or b"]>" not in head[doctype:] and b"[" in head[doctype:]:
+        raise GraphFileError(f"{path}: RDF/XML that declares XML entities; kg does not expand them "
+                             "(they can grow without bound): remove the DOCTYPE or convert the file")
+
+
+def _refuse_xml_invalid(triples) -> None:
+    """RDF/XML cannot hold characters XML 1.0 forbids (most control characters): say so, instead of
+    writing a file no parser reads back."""
+    for _, _, obj in triples:
+        value = obj.value if isinstance(obj, ox.Literal) else ""
+        bad = XML_INVALID.search(value)
+        if bad:
+            raise GraphFileError(f"a literal holds U+{ord(bad.group()):04X}, which RDF/XML cannot write; "
+                                 "export as turtle, nt, trig, nquads or jsonld")
 
 
 # Prefixes for Turtle and TriG. The ``id:`` prefix is left out: its local names hold slashes, which
@@ -101,7 +133,11 @@ def serialize(dataset: ox.Dataset, fmt: str) -> bytes:
         return nquads_bytes(dataset)
     if oxigraph_format in DATASET_FORMATS:
         return ox.serialize(sorted_quads(dataset), format=oxigraph_format, prefixes=_OX_PREFIXES)
-    return triples_bytes(union_triples(dataset), oxigraph_format)
+    triples = union_triples(dataset)
+    if fmt == "xml":
+        triples = list(triples)
+        _refuse_xml_invalid(triples)
+    return triples_bytes(triples, oxigraph_format)
 
 
 __all__ = ["FORMATS", "GraphFileError", "load_dataset", "serialize"]

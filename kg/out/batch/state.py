@@ -17,9 +17,10 @@ from pathlib import Path
 
 from kg.facts import ArticleFacts
 from kg.facts.json_form import from_json, to_json
+from kg.io.articles import KG_OUTPUT_MARKER
 from kg.io.atomic import atomic_open
 
-STATE_DIR = ".kg-state"
+STATE_DIR = KG_OUTPUT_MARKER  # the input reader skips folders that hold it (a build's -o is no input)
 FORMAT = 5  # bump when ArticleFacts changes shape; older state is then ignored
 
 
