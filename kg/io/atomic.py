@@ -34,3 +34,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file, so readers never see half a file."""
     with atomic_open(path, "wb") as handle:
         handle.write(data)
+
+
+def replace_link(link: Path, target: str) -> None:
+    """Point the symbolic link ``link`` at ``target`` with one rename (a new link moved over the old one,
+    or over a file): readers follow the old target or the new one, never none."""
+    temporary = link.with_name(f".{link.name}.{os.getpid()}.link")
+    temporary.unlink(missing_ok=True)
+    os.symlink(target, temporary)
+    os.replace(temporary, link)

@@ -256,14 +256,14 @@ class RelationExtractor(GatheringRules):
                 signers = [p.name for p in in_sent if floor <= p.start and p.end <= pos
                            and not self._is_modifier(text, p)]
                 story = next((e for e in reversed(order) if e.klass == "Signing" and not e.principals), None)
+                held = self._bodies_signing(text, sent, in_sent, clause_start, pos, noun) if (
+                    not signers and story is None) else None
                 if story is not None and signers:
                     # 副省长甲与副局长乙共同签署协议, 甲见证签约: persons at the signing the bodies held
                     for name in dict.fromkeys(signers):
                         story.attendees.setdefault(name, sent)
-                elif not signers and story is None:
-                    held = self._bodies_signing(text, sent, in_sent, clause_start, pos, noun)
-                    if held is not None:
-                        found.append(held)
+                elif held is not None:
+                    found.append(held)
                 elif "见证" in before or "出席" in before:
                     who = self._subject_before(text, sent[0], pos, in_sent, state, order)
                     if who:

@@ -11,17 +11,21 @@ in-memory store, so files and stores answer alike.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.io.atomic import replace_link
 from kg.rdf.files import GraphFileError, load_dataset
 from kg.rdf.vocab import prefix_map
 
 #: a file kg writes into every store it makes, so a folder is known for a store before it is opened
 MARKER = "kg-store.txt"
+#: the folder inside a store that holds its database generations; ``data`` links to the current one
+GENERATIONS = ".generations"
 
 
 def is_store(path: str | Path) -> bool:
@@ -32,29 +36,51 @@ def is_store(path: str | Path) -> bool:
 def write_store(dataset: ox.Dataset, path: str | Path) -> int:
     """Replace the store at ``path`` with ``dataset``'s quads; returns the quad count.
 
-    The store is loaded in a sibling folder and moved into place, so a failure
-    leaves the old store as it was.
+    The database is loaded into a new generation folder inside the store (``.generations/gen-…/data``) and
+    ``data`` is switched to it with one rename of a link: a failure or a kill at any moment leaves the old
+    store, or the new one, whole. The next write removes generations that are not current.
     """
     path = Path(path)
     if path.exists() and not is_store(path) and (not path.is_dir() or any(path.iterdir())):
         raise GraphFileError(f"{path}: exists and is not a kg store (refusing to overwrite it)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    old = staging.with_name(staging.name + ".old")
+    generations = path / GENERATIONS
+    generations.mkdir(parents=True, exist_ok=True)
+    _adopt_plain_data(path)
+    staging = Path(tempfile.mkdtemp(prefix="gen-", dir=generations))
     try:
         store = ox.Store(str(staging / "data"))
         load_store_into(store, dataset)
         count = len(store)
-        del store  # release the database lock before the folder moves
-        (staging / MARKER).write_text("An Oxigraph store written by kg build --store; the data is in data/.\n",
-                                      encoding="utf-8")
-        if path.exists():
-            path.replace(old)
-        staging.replace(path)
-    finally:
+        del store  # release the database lock before the folder is switched in
+        (path / MARKER).write_text("An Oxigraph store written by kg build --store; the data is in data/.\n",
+                                   encoding="utf-8")
+        replace_link(path / "data", f"{GENERATIONS}/{staging.name}/data")
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+        raise
+    _remove_stale_generations(path)
     return count
+
+
+def _adopt_plain_data(path: Path) -> None:
+    """A store an older kg wrote holds ``data`` as a folder: move it into a generation of its own, so the
+    switch below is one rename of a link (the only step with no store in place, once per old store)."""
+    data = path / "data"
+    if data.is_dir() and not data.is_symlink():
+        legacy = Path(tempfile.mkdtemp(prefix="gen-", dir=path / GENERATIONS))
+        data.rename(legacy / "data")
+        replace_link(data, f"{GENERATIONS}/{legacy.name}/data")
+
+
+def _remove_stale_generations(path: Path) -> None:
+    """Delete the generations the ``data`` link does not point at (replaced ones, ones a kill left)."""
+    current = Path(os.readlink(path / "data")).parts[1] if (path / "data").is_symlink() else None
+    for entry in (path / GENERATIONS).iterdir():
+        if entry.name != current:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
 
 
 def open_store(path: str | Path) -> ox.Store:

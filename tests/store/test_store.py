@@ -66,3 +66,38 @@ def test_rebuilding_a_store_replaces_its_content(tmp_path, built):
     write_store(load_dataset(built["all"] / "graph.trig"), target)
     write_store(load_dataset(built[SAMPLES[0]] / "graph.trig"), target)
     assert len(list(open_store(target).named_graphs())) == 1
+
+
+def test_a_store_is_switched_whole_and_a_failed_write_keeps_the_old_one(tmp_path, built, monkeypatch):
+    from kg.rdf import store as store_module
+
+    target = tmp_path / "store"
+    write_store(load_dataset(built[SAMPLES[0]] / "graph.trig"), target)
+    assert (target / "data").is_symlink()
+
+    def broken(store, dataset):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module, "load_store_into", broken)
+    with pytest.raises(OSError):
+        write_store(load_dataset(built["all"] / "graph.trig"), target)
+    monkeypatch.undo()
+    assert len(list(open_store(target).named_graphs())) == 1  # the old store, whole
+    write_store(load_dataset(built["all"] / "graph.trig"), target)
+    assert len(list(open_store(target).named_graphs())) == 2
+    generations = list((target / store_module.GENERATIONS).iterdir())
+    assert len(generations) == 1  # the replaced and the failed generations are gone
+
+
+def test_a_store_an_older_kg_wrote_is_adopted(tmp_path, built):
+    import pyoxigraph as ox
+
+    target = tmp_path / "store"
+    target.mkdir()
+    old = ox.Store(str(target / "data"))  # the layout before generations: data/ a plain folder
+    old.bulk_extend(load_dataset(built[SAMPLES[0]] / "graph.trig"))
+    old.flush()
+    del old
+    (target / "kg-store.txt").write_text("old", encoding="utf-8")
+    write_store(load_dataset(built["all"] / "graph.trig"), target)
+    assert (target / "data").is_symlink() and len(list(open_store(target).named_graphs())) == 2

@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -30,6 +29,8 @@ from kg.io.articles import Article, ArticleError, input_files
 from kg.nlp.article_parts import read_articles
 from kg.nlp.fingerprint import extractor_fingerprint
 from kg.nlp.lexicon import load_lexicon
+from kg.out.batch.lock import build_lock
+from kg.out.batch.outputs import OUTPUTS, publish
 from kg.out.batch.progress import Progress
 from kg.out.batch.state import BuildState
 from kg.rdf.triples import union_triples
@@ -186,28 +187,36 @@ def _page_failure(path: Path, exitcode: int | None) -> str:
 
 
 def _write_outputs(dataset, out: Path) -> None:
+    """graph.ttl, graph.trig and graph.html, switched in together (:mod:`kg.out.batch.outputs`): a failure
+    or a kill leaves the previous set as it was."""
     from kg.rdf.files import serialize
 
-    # Everything goes to a staging folder first: a failure leaves the old output untouched.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    page = None
-    try:
+    def write(staging: Path) -> None:
         page = _start_page(dataset, staging / "graph.html")
-        (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
-        (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
-        if page is not None:
-            page.join()
-            if page.exitcode != 0:
-                raise BuildError(f"writing graph.html failed ({_page_failure(staging / 'graph.html', page.exitcode)})")
-        out.mkdir(exist_ok=True)
-        for name in ("graph.ttl", "graph.trig", "graph.html"):
-            (staging / name).replace(out / name)
-    finally:
-        if page is not None and page.is_alive():
-            page.terminate()
-            page.join()
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
+            (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
+            if page is not None:
+                page.join()
+                if page.exitcode != 0:
+                    raise BuildError(
+                        f"writing graph.html failed ({_page_failure(staging / 'graph.html', page.exitcode)})")
+        finally:
+            if page is not None and page.is_alive():
+                page.terminate()
+                page.join()
+
+    publish(out, write)
+    _remove_legacy_staging(out)
+
+
+def _remove_legacy_staging(out: Path) -> None:
+    """Staging folders beside ``out`` that builds of earlier kg versions left when killed (.out.xxxxxxxx
+    holding only graph files)."""
+    for entry in out.parent.glob(f".{out.name}.*"):
+        if entry.is_dir() and not entry.is_symlink() and all(p.name in OUTPUTS or p.suffix == ".error"
+                                                             for p in entry.iterdir()):
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 @dataclass
@@ -372,6 +381,13 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
     session last read them are not read again. ``config`` is the text of another
     pipeline config (``kg build --config``).
     """
+    with build_lock(out):  # one build per output folder; a second one fails with one line
+        return _run_locked(inputs, out, store=store, endpoint=endpoint, workers=workers, scheduler=scheduler,
+                           fresh=fresh, batch_size=batch_size, progress=progress, session=session, config=config)
+
+
+def _run_locked(inputs: list[str], out: Path, *, store, endpoint, workers, scheduler, fresh, batch_size,
+                progress, session, config) -> BuildReport:
     plan = plan_build(inputs, out, workers=workers, fresh=fresh, progress=progress, session=session,
                       config=config)
     extract_new(plan, workers=workers, scheduler=scheduler, batch_size=batch_size)

@@ -1,0 +1,89 @@
+"""A build's output files change together: written into a new generation, switched in with one rename.
+
+``<out>/graph.ttl``, ``graph.trig`` and ``graph.html`` are links to
+``.kg-outputs/current/<name>``, and ``current`` is a link to the latest
+complete generation (``.kg-outputs/gen-…``). A build writes its files into a
+new generation folder, then replaces ``current`` with one atomic rename: a
+reader, or a build killed at any moment, sees the old set or the new set,
+never a mix. Generations that are not current (the one replaced, or one a
+killed build left half-written) are removed by the next build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from kg import KgError
+from kg.io.atomic import replace_link
+
+OUTPUTS = ("graph.ttl", "graph.trig", "graph.html")
+GENERATIONS = ".kg-outputs"
+CURRENT = "current"
+
+
+class OutputError(KgError, OSError):
+    """The outputs could not be written (a full disk, a read-only folder); the message is one line."""
+
+
+def publish(out: Path, write: Callable[[Path], None]) -> None:
+    """Have ``write`` fill a new generation folder with :data:`OUTPUTS`, then make it the current one."""
+    generations = out / GENERATIONS
+    try:
+        generations.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="gen-", dir=generations))
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write the outputs ({exc.strerror})") from None
+    try:
+        write(staging)
+        for name in OUTPUTS:
+            os.chmod(staging / name, 0o644)
+        os.chmod(staging, 0o755)
+        replace_link(generations / CURRENT, staging.name)  # the one switch: old set before, new set after
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"{out}: cannot write the outputs ({exc.strerror or exc})") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
+        for name in OUTPUTS:
+            _link_output(out, name)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot link the outputs ({exc.strerror})") from None
+    remove_stale_generations(out)
+
+
+def _link_output(out: Path, name: str) -> None:
+    """``out/name`` as a link into the current generation; once made, it never changes again."""
+    path = out / name
+    target = os.path.join(GENERATIONS, CURRENT, name)
+    if path.is_symlink() and os.readlink(path) == target:
+        return
+    if path.is_dir() and not path.is_symlink():
+        raise OutputError(f"{path}: a folder stands where kg writes a file")
+    replace_link(path, target)  # replaces a regular file left by an older kg in the same single rename
+
+
+def remove_stale_generations(out: Path) -> None:
+    """Delete every generation but the current one: those replaced, and those a killed build left."""
+    generations = out / GENERATIONS
+    if not generations.is_dir():
+        return
+    current = generations / CURRENT
+    keep = os.readlink(current) if current.is_symlink() else None
+    for entry in generations.iterdir():
+        if entry.name in (CURRENT, keep):
+            continue
+        if entry.is_symlink() or entry.is_file():
+            entry.unlink(missing_ok=True)  # a temporary link a killed switch left
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def current_outputs(out: Path) -> dict[str, Path]:
+    """The real files of the current set (what the links resolve to)."""
+    return {name: (out / name).resolve() for name in OUTPUTS}
