@@ -10,6 +10,8 @@ from pathlib import Path
 from kg import KgError, __version__
 
 EPILOG = "Each sub-command has its own --help. Errors are one line on stderr and a non-zero exit."
+#: how long kg query and kg serve let one query run, in seconds
+QUERY_TIMEOUT_S = 30.0
 
 
 class UsageError(KgError):
@@ -58,7 +60,7 @@ def _print_build(args: argparse.Namespace, report) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from kg.rdf.query import format_result, open_source, run
+    from kg.rdf.query import answer_within, open_source
 
     if args.file:
         try:
@@ -69,7 +71,8 @@ def _query(args: argparse.Namespace) -> int:
         text = args.query
     else:
         raise UsageError("give a query or -f FILE.rq")
-    print(format_result(run(open_source(args.graph), text), args.format))
+    print(answer_within(open_source(args.graph), text, args.format, args.timeout or None,
+                        allow_service=args.allow_service))
     return 0
 
 
@@ -94,7 +97,8 @@ def _view(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from kg.out.serve import serve
 
-    return serve(args.source, port=args.port, page_port=args.page_port)
+    return serve(args.source, port=args.port, page_port=args.page_port, timeout=args.timeout or None,
+                 allow_service=args.allow_service)
 
 
 def _stats(args: argparse.Namespace) -> int:
@@ -177,6 +181,10 @@ def parser() -> argparse.ArgumentParser:
     query.add_argument("query", nargs="?", help="the query text")
     query.add_argument("-f", "--file", help="read the query from a .rq file")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--timeout", type=float, default=QUERY_TIMEOUT_S, metavar="SECONDS",
+                       help=f"stop a query that runs longer (default {QUERY_TIMEOUT_S:g}; 0 for no limit)")
+    query.add_argument("--allow-service", action="store_true",
+                       help="let SERVICE clauses query other hosts (off: kg sends no requests)")
     query.set_defaults(run=_query)
 
     view = sub.add_parser("view", help="the interactive network page of a graph",
@@ -199,6 +207,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("source", metavar="STORE_OR_GRAPH")
     serve.add_argument("--port", type=int, default=7878, help="SPARQL endpoint port (default 7878)")
     serve.add_argument("--page-port", type=int, default=None, help="graph page port (default PORT+1)")
+    serve.add_argument("--timeout", type=float, default=QUERY_TIMEOUT_S, metavar="SECONDS",
+                       help=f"the server stops a query that runs longer (default {QUERY_TIMEOUT_S:g}; 0: no limit)")
+    serve.add_argument("--allow-service", action="store_true",
+                       help="let SERVICE clauses make the server query other hosts (off by default)")
     serve.set_defaults(run=_serve)
 
     stats = sub.add_parser("stats", help="counts, central persons, components and the meetings network",

@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import re
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg import KgError
 from kg.rdf.files import FORMATS, load_dataset, triples_bytes
@@ -54,17 +56,79 @@ def prepare(query: str):
         raise QueryError(f"malformed SPARQL at {_position(query, exc)}: {message}") from None
 
 
-def run(source: ox.Store, query: str) -> Answer:
+def _services(node) -> list[str]:
+    """The endpoints of the SERVICE clauses in a parsed query's algebra."""
+    found = []
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            found.append(str(node.get("term")))
+        for value in node.values():
+            found += _services(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            found += _services(value)
+    return found
+
+
+def services_in(query: str) -> list[str]:
+    """The endpoints a query's SERVICE clauses name (a malformed query raises :class:`QueryError`)."""
+    if "service" not in query.lower():
+        return []  # no SERVICE keyword, no need to parse here
+    return _services(prepare(query).algebra)
+
+
+def run(source: ox.Store, query: str, *, allow_service: bool = False) -> Answer:
     """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query on a store (see :func:`open_source`).
 
     The query is parsed by rdflib first, so a malformed query gets a one-line
-    message with its position.
+    message with its position. A SERVICE clause would make kg send requests
+    to other hosts: refused unless ``allow_service``.
     """
-    prepare(query)
+    services = services_in(query)
+    if services and not allow_service:
+        raise QueryError(f"SERVICE <{services[0]}> would query another host; kg does not send requests "
+                         "unless told to (--allow-service)")
     try:
         return query_store(source, query)
     except (SyntaxError, ValueError, OSError) as exc:
         raise QueryError(f"query failed: {' '.join(str(exc).split())[:200]}") from None
+
+
+def answer_within(source: ox.Store, query: str, fmt: str, timeout: float | None, *,
+                  allow_service: bool = False) -> str:
+    """The formatted answer of ``query``, computed in a forked process that is stopped after ``timeout``
+    seconds (None: no limit): Oxigraph cannot be interrupted from Python once a query runs."""
+    if not timeout:
+        return format_result(run(source, query, allow_service=allow_service), fmt)
+    prepare(query)  # a malformed query is reported at once, not from the child
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_answer_into, args=(sender, source, query, fmt, allow_service), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryError(f"the query ran over its time limit of {timeout:g} s and was stopped "
+                             "(--timeout SECONDS sets it, 0 for none)")
+        ok, text = receiver.recv()
+    except EOFError:
+        raise QueryError(f"the query stopped without an answer (exit code {child.exitcode})") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if not ok:
+        raise QueryError(text)
+    return text
+
+
+def _answer_into(sender, source: ox.Store, query: str, fmt: str, allow_service: bool) -> None:
+    try:
+        sender.send((True, format_result(run(source, query, allow_service=allow_service), fmt)))
+    except KgError as exc:
+        sender.send((False, str(exc)))
+    finally:
+        sender.close()
 
 
 def open_source(path: str) -> ox.Store:

@@ -109,3 +109,58 @@ def test_serve_leaves_no_temporary_store(built, tmp_path):
     stop(process, port)
     time.sleep(0.2)
     assert not any(env_tmp.iterdir())
+
+
+def _get(port: int, query: str, timeout: float = 30):
+    import urllib.error
+    import urllib.parse
+
+    url = f"http://127.0.0.1:{port}/query?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            return answer.status, answer.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def test_service_is_refused_and_no_request_leaves_the_server(built):
+    """A SERVICE clause pointing at a listener of ours: kg serve refuses it, and the listener hears nothing."""
+    heard = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(3)
+    target = listener.getsockname()[1]
+    port, page_port = free_port(), free_port()
+    process = start(built["all"] / "graph.trig", port, page_port)
+    try:
+        status, text = _get(port, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{target}/sparql> {{ ?s ?p ?o }} }}")
+        assert status == 403 and "SERVICE" in text and "--allow-service" in text
+        try:
+            heard.append(listener.accept())
+        except TimeoutError:
+            pass
+        assert heard == []
+        status, text = _get(port, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the rest goes through
+        assert status == 200 and '"n"' in text
+    finally:
+        listener.close()
+        stop(process, port)
+
+
+def test_a_query_over_the_time_limit_is_stopped_by_the_server(built):
+    port, page_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "kg.out.cli", "serve", str(built["all"] / "graph.trig"), "--port", str(port),
+         "--page-port", str(page_port), "--timeout", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    assert "SPARQL endpoint" in process.stdout.readline()
+    try:
+        started = time.monotonic()
+        status, _ = _get(port, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+                         timeout=120)
+        assert status >= 400  # stopped, not answered: a finished count would be 200
+        assert time.monotonic() - started < 60  # a generous bound: the point is that it ends at all
+    finally:
+        stop(process, port)

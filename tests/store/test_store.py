@@ -101,3 +101,32 @@ def test_a_store_an_older_kg_wrote_is_adopted(tmp_path, built):
     (target / "kg-store.txt").write_text("old", encoding="utf-8")
     write_store(load_dataset(built["all"] / "graph.trig"), target)
     assert (target / "data").is_symlink() and len(list(open_store(target).named_graphs())) == 2
+
+
+def test_kg_query_stops_a_query_over_its_time_limit(built):
+    import time
+
+    cross = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    started = time.monotonic()
+    message = one_line_error(run_kg("query", str(built["all"] / "graph.trig"), cross, "--timeout", "2"))
+    assert "time limit of 2 s" in message
+    assert time.monotonic() - started < 60  # generous: the point is that it ends
+    result = run_kg("query", str(built["all"] / "graph.trig"), "ASK { ?s ?p ?o }", "--timeout", "20")
+    assert result.returncode == 0 and "true" in result.stdout
+
+
+def test_kg_query_sends_no_request_for_service_unless_allowed(built):
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(2)
+    port = listener.getsockname()[1]
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        assert "--allow-service" in one_line_error(run_kg("query", str(built["store"]), query))
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody called
+    finally:
+        listener.close()
