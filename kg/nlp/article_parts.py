@@ -20,6 +20,10 @@ from kg.io.articles import Article, ArticleError, Dateline, iter_articles, make_
 from kg.nlp.grammar import DELIMITERS, Grammar, chinese_number, find_dates
 from kg.nlp.lexicon import Lexicon, load_lexicon
 
+#: the longest line read as a headline; a longer first paragraph is the article's text
+MAX_HEADLINE_CHARS = 80
+SENTENCE_ENDS = set("。！？!?")
+
 _NUM = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 DATELINE_RE = re.compile(
     r"[（(]?\s*(?P<agency>[\u4e00-\u9fff]{1,8}?(?:社|报|网|台|总台|日报|新闻))\s*"
@@ -96,12 +100,19 @@ def find_bylines(text: str, lexicon: Lexicon) -> list[tuple[int, int, list[str]]
 def split_headline(text: str, lexicon: Lexicon | None = None) -> tuple[str | None, str]:
     """(headline, body): first line before a blank line, or a headline glued to the lead."""
     lines = text.strip().splitlines()
-    if len(lines) >= 3 and lines[0].strip() and not lines[1].strip():
+    if len(lines) >= 3 and lines[0].strip() and not lines[1].strip() and looks_like_headline(lines[0]):
         return lines[0].strip(), "\n".join(lines[2:]).strip()
     lead_start = glued_lead_start(text, lexicon)
     if lead_start:
         return text[:lead_start].strip(), text[lead_start:].strip()
     return None, text.strip()
+
+
+def looks_like_headline(line: str) -> bool:
+    """A headline is short and is no run of sentences: at most :data:`MAX_HEADLINE_CHARS` characters, with
+    no sentence end (。！？) before its last character. A first paragraph that is longer is body text."""
+    line = line.strip()
+    return len(line) <= MAX_HEADLINE_CHARS and not any(c in SENTENCE_ENDS for c in line[:-1])
 
 
 def glued_lead_start(text: str, lexicon: Lexicon | None = None) -> int | None:
@@ -142,9 +153,14 @@ def shape_article(article: Article, lexicon: Lexicon | None = None) -> Article:
         raw = raw[:start] + raw[end:]
     raw = raw.strip() if reporters != list(article.reporters) else raw
     headline, body = (article.title, raw.strip()) if article.title else split_headline(raw, lexicon)
+    notes = list(article.notes)
+    first = raw.strip().split("\n", 1)[0]
+    if headline is None and not article.title and "\n\n" in raw.strip() and not looks_like_headline(first):
+        notes.append(f"{article.path or article.id}: first paragraph ({len(first.strip())} characters) read as "
+                     "text, not as a headline: too long or more than one sentence")
     if not body:
         raise ArticleError(f"{article.path or article.id}: no article text besides the headline")
-    return replace(article, text=body, title=headline, dateline=dateline, digest="", reporters=reporters,
+    return replace(article, text=body, title=headline, dateline=dateline, digest="", reporters=reporters, notes=notes,
                    byline=" ".join(bylines) or article.byline,
                    source=article.source or (dateline.agency if dateline else None))
 

@@ -66,3 +66,15 @@ def test_a_correspondent_a_photo_credit_and_a_reporter_in_the_story_are_not_byli
     assert find_bylines("（记者 孙明远 通讯员 何平）", lexicon)[0][2] == ["孙明远"]
     assert find_bylines("他接受记者采访时说，记者王明看到了。", lexicon) == []
     assert find_bylines("会场一角。 新华社记者 周立 摄", lexicon) == []
+
+
+def test_a_long_first_paragraph_before_a_footer_is_text_not_a_headline():
+    from kg.io.articles import make_article
+    from kg.nlp.article_parts import shape_article
+
+    lead = "国务院总理李强28日在人民大会堂会见新加坡总理黄循财。李强表示，中方愿同新方深化合作。" * 3
+    article = shape_article(make_article(lead + "\n\n责任编辑：张三", article_id="a"))
+    assert article.title is None and article.text.startswith(lead)
+    assert any("not as a headline" in note for note in article.notes)
+    short = shape_article(make_article("李强会见黄循财\n\n" + lead, article_id="b"))
+    assert short.title == "李强会见黄循财" and short.text == lead
