@@ -18,7 +18,9 @@ and 1% more from later sentences for the incremental step). Reported:
   a new ``kg build`` process (which loads the models again), and a running
   ``kg build --watch`` (models loaded) that finds the new file in its folder;
   the watch's time runs from the file's arrival to the new report;
-* the store load rate: the final graph into an Oxigraph store, quads/s.
+* the store load rate: the final graph into an Oxigraph store, quads/s;
+* one long article with no sentence punctuation at 10k, 100k and 990k
+  characters: the cost per character stays flat, evidence stays bounded.
 
 Figures, not assertions: the machine is shared and noisy.
 """
@@ -137,6 +139,28 @@ def peaks(report: dict) -> str:
     return ", ".join(f"{v:,.0f} MiB" for v in values) or "none"
 
 
+LONG_SIZES = (10_000, 100_000, 990_000)
+
+
+def long_articles(texts: list[str], work: Path) -> None:
+    """One article of 10k, 100k and 990k characters with no sentence punctuation (the MSRA sentences run
+    together): ``kg build`` time, chars/s, peak memory and output sizes. The cost per character should stay
+    flat (issue 16: it grew faster than the text, and a 990,000-character article did not finish)."""
+    run = "".join(texts)
+    run = "".join(c for c in run if c not in "。！？!?；;\n")
+    for size in LONG_SIZES:
+        folder = work / f"long-{size}"
+        folder.mkdir()
+        text = (run * (size // len(run) + 1))[:size]
+        (folder / "article.txt").write_text(text, encoding="utf-8")
+        seconds, report = kg_build([folder / "article.txt"], folder / "out", folder / "report.json")
+        sizes = ", ".join(f"{name} {(folder / 'out' / name).stat().st_size / 1e6:,.1f} MB"
+                          for name in ("graph.ttl", "graph.trig", "graph.html"))
+        print(f"one article of {size:,} characters, no sentence punctuation: {seconds:,.1f} s "
+              f"(extraction {report['extraction_seconds']:,.1f} s, {size / report['extraction_seconds']:,.0f} "
+              f"chars/s), {report['facts']:,} facts, peak memory {peaks(report)}; {sizes}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1000,
@@ -214,6 +238,7 @@ def main() -> int:
         load_s = time.perf_counter() - start
         print(f"store load: {quads:,} quads (article graphs and their union) in {load_s:.1f} s, "
               f"{quads / load_s:,.0f} quads/s")
+        long_articles(base, work)
     return 0 if same else 1
 
 

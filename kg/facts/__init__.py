@@ -87,13 +87,16 @@ class DateValue:
 
 @dataclass(frozen=True)
 class Fact:
-    """``subject relation object``, said by ``evidence`` (a sentence) in ``article_id``."""
+    """``subject relation object``, said by ``evidence`` (a sentence, or a bounded window of a long one) in
+    ``article_id``; ``start`` and ``end`` are the evidence's character offsets in the article text kg read."""
 
     subject: Node
     relation: Relation
     object: Node | DateValue
     article_id: str
     evidence: str | None = None
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass
@@ -106,10 +109,16 @@ class ArticleFacts:
     aliases: dict[Node, set[str]] = field(default_factory=dict)
     #: MinHash signature of the article text (kg.facts.stories), for near-duplicate detection
     minhash: list[int] | None = None
+    _seen: set[Fact] = field(default_factory=set, init=False, repr=False, compare=False)
 
-    def add(self, subject: Node, relation: Relation, obj: Node | DateValue, evidence: str | None) -> None:
-        fact = Fact(subject, relation, obj, self.article.id, evidence)
-        if fact not in self.facts:
+    def __post_init__(self) -> None:
+        self._seen = set(self.facts)
+
+    def add(self, subject: Node, relation: Relation, obj: Node | DateValue, evidence: str | None,
+            span: tuple[int, int] | None = None) -> None:
+        fact = Fact(subject, relation, obj, self.article.id, evidence, *(span or (None, None)))
+        if fact not in self._seen:  # a set beside the list: the list keeps the order, the set the speed
+            self._seen.add(fact)
             self.facts.append(fact)
 
     def alias(self, node: Node, surface: str) -> None:

@@ -67,7 +67,8 @@ def to_json(result: ArticleFacts) -> dict[str, Any]:
     for fact in result.facts:
         obj = ({"date": [fact.object.year, fact.object.month, fact.object.day]}
                if isinstance(fact.object, DateValue) else ref(fact.object))
-        facts.append([ref(fact.subject), str(fact.relation), obj, fact.article_id, fact.evidence])
+        facts.append([ref(fact.subject), str(fact.relation), obj, fact.article_id, fact.evidence, fact.start,
+                      fact.end])
     aliases = [[ref(node), sorted(forms)] for node, forms in result.aliases.items()]
     return {"article": _article_json(result.article), "nodes": [_node_json(n) for n in index],
             "facts": facts, "aliases": aliases, "minhash": result.minhash}
@@ -77,8 +78,8 @@ def from_json(data: dict[str, Any]) -> ArticleFacts:
     """The :class:`ArticleFacts` that :func:`to_json` wrote."""
     nodes = [_node(n) for n in data["nodes"]]
     facts = []
-    for subject, relation, obj, article_id, evidence in data["facts"]:
+    for subject, relation, obj, article_id, evidence, start, end in data["facts"]:
         value = DateValue(*obj["date"]) if isinstance(obj, dict) else nodes[obj]
-        facts.append(Fact(nodes[subject], Relation(relation), value, article_id, evidence))
+        facts.append(Fact(nodes[subject], Relation(relation), value, article_id, evidence, start, end))
     aliases = {nodes[i]: set(forms) for i, forms in data["aliases"]}
     return ArticleFacts(_article(data["article"]), nodes[0], facts, aliases, data["minhash"])

@@ -130,12 +130,8 @@ def merge_story_events(results: list[ArticleFacts], pairs: Iterable[tuple[str, s
         if not remap:
             merged.append(result)
             continue
-        facts = []
-        for fact in result.facts:
-            moved = replace(fact, subject=remap.get(fact.subject, fact.subject),
-                            object=remap.get(fact.object, fact.object))
-            if moved not in facts:
-                facts.append(moved)
+        facts = list(dict.fromkeys(replace(fact, subject=remap.get(fact.subject, fact.subject),
+                                           object=remap.get(fact.object, fact.object)) for fact in result.facts))
         aliases = {remap.get(node, node): forms for node, forms in result.aliases.items()}
         merged.append(replace(result, facts=facts, aliases=aliases))
     return merged

@@ -40,6 +40,10 @@ from kg.nlp.records import (
     sentence_spans,
 )
 
+#: the longest evidence a fact keeps: a longer sentence (a text with no sentence punctuation) gives a window of
+#: it around the fact, so a 200,000-character line is not copied into every statement
+MAX_EVIDENCE_CHARS = 300
+
 
 def resolve_date(mention: DateMention | None, article: Article) -> DateValue | None:
     """A date mention with the year and month the article gives (9日 + 11月9日电 -> --11-09)."""
@@ -71,14 +75,26 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
     art = article_node(article)
     result = ArticleFacts(article, art)
 
-    def sentence(span: tuple[int, int]) -> str:
-        return text[span[0]:span[1]].strip()
+    def sentence(span: tuple[int, int], *names: str) -> tuple[str, tuple[int, int]]:
+        """The evidence of a fact said in the sentence ``span``: the sentence, or for a long one (a text with
+        no sentence punctuation) a window of :data:`MAX_EVIDENCE_CHARS` around the first of ``names`` it
+        holds; with its character offsets."""
+        start, end = span
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end - start > MAX_EVIDENCE_CHARS:
+            focus = min((at for at in (text.find(n, start, end) for n in names if n) if at != -1), default=start)
+            start = max(start, min(focus - MAX_EVIDENCE_CHARS // 4, end - MAX_EVIDENCE_CHARS))
+            end = start + MAX_EVIDENCE_CHARS
+        return text[start:end], (start, end)
 
     sentences = sentence_spans(doc)
 
     for mention in get_persons(doc):
         person = person_node(mention.name)
-        result.add(art, Relation.MENTIONS, person, sentence(sentence_of(sentences, mention.start)))
+        result.add(art, Relation.MENTIONS, person, *sentence(sentence_of(sentences, mention.start), mention.name))
         result.alias(person, mention.name)
         if mention.offices:
             result.alias(person, mention.offices[-1].text + mention.name)
@@ -86,17 +102,17 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
     for holding in get_holdings(doc):
         office = holding.office
         post = Node(NodeKind.POST, post_key(office, lexicon), office.text)
-        evidence = sentence(holding.evidence)
-        result.add(person_node(holding.person), Relation.HOLDS, post, evidence)
+        evidence = sentence(holding.evidence, office.text, holding.person)
+        result.add(person_node(holding.person), Relation.HOLDS, post, *evidence)
         if office.bodies:
             body = "".join(office.bodies)
-            result.add(post, Relation.POST_IN, Node(NodeKind.ORGANIZATION, body, body), evidence)
+            result.add(post, Relation.POST_IN, Node(NodeKind.ORGANIZATION, body, body), *evidence)
         elif office.countries:
             country = office.countries[-1]
-            result.add(post, Relation.POST_IN, Node(NodeKind.COUNTRY, country, country), evidence)
+            result.add(post, Relation.POST_IN, Node(NodeKind.COUNTRY, country, country), *evidence)
 
     for pair in get_list(doc, "kg_spouses"):
-        result.add(person_node(pair.a), Relation.SPOUSE, person_node(pair.b), sentence(pair.evidence))
+        result.add(person_node(pair.a), Relation.SPOUSE, person_node(pair.b), *sentence(pair.evidence, pair.a))
 
     for event in get_events(doc):
         _event_facts(result, event, article, sentence)
@@ -106,7 +122,7 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
             name = lexicon.country_name(unit.text)
             if name:
                 country = Node(NodeKind.COUNTRY, name, name)
-                result.add(art, Relation.MENTIONS, country, sentence(sentence_of(sentences, unit.start)))
+                result.add(art, Relation.MENTIONS, country, *sentence(sentence_of(sentences, unit.start), unit.text))
                 result.alias(country, unit.text)
 
     if article.dateline:
@@ -120,29 +136,29 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
 
 
 def _event_facts(result: ArticleFacts, event: EventRecord, article: Article,
-                 sentence: Callable[[tuple[int, int]], str]) -> None:
+                 sentence: Callable[..., tuple[str, tuple[int, int]]]) -> None:
     if not event.attendees and not event.visitor:
         return  # a gathering bodies held that no named person attended is no fact about persons
     when = resolve_date(event.date, article)
     key = EventKey(event.klass, tuple(sorted(person_key(p) for p in event.principals)), when.iso() if when else "",
                    event.name or "")
     node = Node(NodeKind.EVENT, key, event.label, event.klass)
-    evidence = sentence(event.evidence)
+    evidence = sentence(event.evidence, *event.principals, *event.attendees)
     for name, where in event.attendees.items():
-        result.add(node, Relation.ATTENDEE, person_node(name), sentence(where))
+        result.add(node, Relation.ATTENDEE, person_node(name), *sentence(where, name))
     for a, b in event.met:
-        result.add(person_node(a), Relation.MET, person_node(b), evidence)
+        result.add(person_node(a), Relation.MET, person_node(b), *sentence(event.evidence, a, b))
     if event.place:
-        result.add(node, Relation.LOCATION, Node(NodeKind.PLACE, event.place, event.place), evidence)
+        result.add(node, Relation.LOCATION, Node(NodeKind.PLACE, event.place, event.place), *evidence)
     if when:
-        result.add(node, Relation.START_DATE, when, evidence)
+        result.add(node, Relation.START_DATE, when, *evidence)
     if event.visitor:
-        result.add(node, Relation.VISITOR, person_node(event.visitor), evidence)
+        result.add(node, Relation.VISITOR, person_node(event.visitor), *evidence)
     if event.destination:
         country = Node(NodeKind.COUNTRY, event.destination, event.destination)
-        result.add(node, Relation.DESTINATION, country, evidence)
+        result.add(node, Relation.DESTINATION, country, *evidence)
         if not event.place and event.visitor in event.attendees:  # a reported visit is located where it went
-            result.add(node, Relation.LOCATION, country, evidence)
+            result.add(node, Relation.LOCATION, country, *evidence)
 
 
 def extract(articles: Iterable[Article], nlp: Language | None = None) -> list[ArticleFacts]:

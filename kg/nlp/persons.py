@@ -13,6 +13,7 @@ Cues, strongest first:
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -36,10 +37,11 @@ from kg.nlp.records import (
     set_holdings,
     set_persons,
 )
-from kg.nlp.token_spans import segmenter_words
+from kg.nlp.token_spans import Overlaps, segmenter_words
 
 #: a monarch's ordinal after the name (费利佩六世, 查尔斯三世)
-MAX_VOUCHED_NAME = 4  # the longest unseen transliteration a foreign post and a speech verb vouch for
+MAX_VOUCHED_NAME = 4
+MAX_LISTED_NAME = 12  # the longest item of a list of bare names looked at (a name is 2-4 characters)  # the longest unseen transliteration a foreign post and a speech verb vouch for
 REGNAL = re.compile(r"(?<=..)[一二三四五六七八九十]+世$")
 
 
@@ -162,10 +164,14 @@ class PersonFinder:
         by the text, which also has them speak (缅甸总理纽梭 … 纽梭表示), or by the name itself, three
         characters or more with one unseen at most (德国总理朔尔茨)."""
         verbs = self.lexicon.words("speech_verb")
-        vouched = set()
+        vouched: set[str] = set()
+        seen: set[str] = set()
         for person in persons:
             if not (person.foreign and person.offices and len(person.name) <= MAX_VOUCHED_NAME):
                 continue
+            if person.name in seen:
+                continue  # one look per name: a long text repeats names thousands of times
+            seen.add(person.name)
             if self.pool is not None and len(person.name) >= 3 and sum(
                     not self.pool.looks_foreign(c) for c in person.name) <= 1:
                 vouched.add(person.name)
@@ -228,13 +234,17 @@ class PersonFinder:
     def _model_names(self, doc: Doc, persons: list[PersonMention], known: set[str]) -> None:
         """Persons the NER model found that the structural cues did not."""
         text = doc_text(doc)
-        taken = sorted((p.start, p.end) for p in persons if self._verdict(p.name))  # an implausible reading blocks none
-        units = get_list(doc, "kg_units")
+        taken = Overlaps((p.start, p.end) for p in persons if self._verdict(p.name))  # an implausible reading blocks none
+        units = sorted(get_list(doc, "kg_units"), key=lambda u: u.start)
+        unit_starts = [u.start for u in units]
+        longest = max((u.end - u.start for u in units), default=0)
         for entity in doc.ents:
             if entity.label_ not in PERSON_LABELS:
                 continue
-            span = _trim_units(entity.start_char, entity.end_char, units)
-            if span is None or any(s < span[1] and span[0] < e for s, e in taken):
+            near = units[bisect.bisect_left(unit_starts, entity.start_char - longest):
+                         bisect.bisect_left(unit_starts, entity.end_char)]
+            span = _trim_units(entity.start_char, entity.end_char, near)
+            if span is None or taken.any(*span):
                 continue
             name = text[span[0]:span[1]]
             # 海湖 in 海湖庄园: a name-like word before a place ending names the place;
@@ -260,8 +270,8 @@ class PersonFinder:
                 cursor = end
                 while cursor > 0:
                     start = cursor
-                    while start > 0 and text[start - 1] not in "、，,；。\n":
-                        start -= 1
+                    while start > 0 and text[start - 1] not in "、，,；。\n" and cursor - start <= MAX_LISTED_NAME:
+                        start -= 1  # an item longer than a name is no name: stop looking there
                     item = text[start:cursor]
                     is_name = self._is_bare_name(item)
                     if not is_name:

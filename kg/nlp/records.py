@@ -187,11 +187,30 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
         ends = array[:, 1] + array[:, 2]
         bounds = [*starts[1:], len(doc)]
         spans = [(int(array[a, 1]), int(ends[b - 1])) for a, b in zip(starts, bounds)]
+        spans = _bounded(spans, doc_text(doc))
     doc.user_data[_SENTENCES_KEY] = (len(doc), spans)
     return spans
 
 
+def _bounded(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Sentences no longer than :data:`MAX_SENTENCE_CHARS`: a longer one (a text with no sentence
+    punctuation) is cut after its last clause mark (，、；) before the limit, else at the limit, so the rules,
+    which compare the persons of a sentence with each other, cost the same per character on any text."""
+    out = []
+    for start, end in spans:
+        while end - start > MAX_SENTENCE_CHARS:
+            limit = start + MAX_SENTENCE_CHARS
+            cut = max(text.rfind(mark, start + MAX_SENTENCE_CHARS // 2, limit) for mark in "，、；,;")
+            cut = cut + 1 if cut != -1 else limit
+            out.append((start, cut))
+            start = cut
+        out.append((start, end))
+    return out
+
+
 _SENTENCES_KEY = ("kg", "sentence_spans")
+#: the longest sentence the rules read at once (real news sentences, long lists included, stay under it)
+MAX_SENTENCE_CHARS = 1000
 _TEXT_KEY = ("kg", "text")
 
 

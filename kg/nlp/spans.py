@@ -16,7 +16,7 @@ from spacy.util import filter_spans
 
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, ORG
 from kg.nlp.records import PERSONS, get_list, register_extensions
-from kg.nlp.token_spans import token_spans
+from kg.nlp.token_spans import Overlaps, token_spans
 
 UNIT_LABELS = {COUNTRY: "GPE", COUNTRY_ABBR: "GPE", ORG: "ORG"}
 MODEL_LABELS = {"LOC": "LOC", "ORG": "ORG", "GPE": "GPE"}
@@ -35,7 +35,8 @@ class EntitySpans:
                            if u.kind in UNIT_LABELS]
         found += [(d.start, d.end, "DATE") for d in get_list(doc, "kg_dates")]
         # The NER's places and bodies where nothing found above overlaps them: the lexicon's reading wins.
-        found += [(s, e, label) for s, e, label in model if not any(a < e and s < b for a, b, _ in found)]
+        taken = Overlaps(found)
+        found += [(s, e, label) for s, e, label in model if not taken.any(s, e)]
         spans: list[Span] = token_spans(doc, found)
         # Persons first: a name wins over a body or country it overlaps.
         doc.ents = filter_spans(sorted(spans, key=lambda s: s.label_ != "PERSON"))

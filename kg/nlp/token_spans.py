@@ -15,6 +15,7 @@ so a split made for a Span never changes what they find.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable
 from itertools import pairwise
 
@@ -72,3 +73,18 @@ def token_spans(doc: Doc, items: list[tuple[int, int, str]]) -> list[Span]:
     split_tokens_at(doc, (offset for start, end, _ in items for offset in (start, end)))
     # After the split every edge is a token edge; "expand" only matters for an edge in dropped whitespace.
     return [doc.char_span(start, end, label=label, alignment_mode="expand") for start, end, label in items]
+
+
+class Overlaps:
+    """Whether a character span overlaps any of a fixed set of spans, in O(log n) per question (a long
+    text holds thousands of them, and asking each against all was quadratic)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted((s, e) for s, e, *_ in spans)
+        self._starts = [s for s, _ in ordered]
+        self._reach = list(itertools.accumulate((e for _, e in ordered), max))  # the furthest end so far
+
+    def any(self, start: int, end: int) -> bool:
+        """Whether some span ``(s, e)`` has ``s < end`` and ``start < e``."""
+        count = bisect.bisect_left(self._starts, end)
+        return count > 0 and self._reach[count - 1] > start

@@ -21,10 +21,13 @@ from kg.rdf.vocab import (
     ALT_LABEL,
     DERIVED_FROM,
     EVIDENCE,
+    EVIDENCE_AT,
     KG,
     LABEL,
     OBJECT,
     ORG,
+    POSITION_END,
+    POSITION_START,
     PREDICATE,
     SDO,
     STATEMENT,
@@ -50,7 +53,7 @@ CLASSES = {kind: named(term) for kind, term in {
 UNREIFIED = {Relation.MENTIONS}
 
 SAME_STORY = named(KG.sameStoryAs)
-DATE, MONTH_DAY = named(XSD.date), named(XSD.gMonthDay)
+DATE, MONTH_DAY, XSD_INTEGER = named(XSD.date), named(XSD.gMonthDay), named(XSD.integer)
 
 #: adds one triple to one named graph
 AddTriple = Callable[[object, ox.NamedNode, object], None]
@@ -152,6 +155,12 @@ def build_dataset(results: list[ArticleFacts]) -> ox.Dataset:
             evidence = fact.evidence or (result.article.dateline.text if result.article.dateline else None)
             if evidence:
                 add(statement, EVIDENCE, zh(evidence))
+            if fact.evidence and fact.start is not None:
+                # where the evidence stands in the article text (W3C Web Annotation's TextPositionSelector)
+                at = ox.NamedNode(f"{statement.value}/at/{fact.start}-{fact.end}")
+                add(statement, EVIDENCE_AT, at)  # an oa:TextPositionSelector (the range kg.ttl declares)
+                add(at, POSITION_START, ox.Literal(str(fact.start), datatype=XSD_INTEGER))
+                add(at, POSITION_END, ox.Literal(str(fact.end), datatype=XSD_INTEGER))
     return dataset
 
 

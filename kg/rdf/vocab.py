@@ -27,6 +27,7 @@ BASE = "https://kg.example/"
 ID = Namespace(BASE + "id/")
 SDO = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: where in a text the evidence stands
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +46,7 @@ KG = ClosedNamespace(BASE + "ontology#", _declared_terms(BASE + "ontology#"))
 
 PREFIXES = {
     "kg": KG, "id": ID, "schema": SDO, "org": ORG, "prov": PROV, "rdf": RDF, "rdfs": RDFS,
-    "skos": SKOS, "xsd": XSD, "owl": OWL,
+    "skos": SKOS, "xsd": XSD, "owl": OWL, "oa": OA,
 }
 
 
@@ -75,6 +76,10 @@ def _reification_terms() -> tuple[ox.NamedNode, ...]:
 #: the terms every graph kg writes and reads is made of, in Oxigraph form: types, labels, and the
 #: reified statement of each fact with its source and evidence
 A, LABEL, ALT_LABEL, STATEMENT, SUBJECT, PREDICATE, OBJECT, DERIVED_FROM, EVIDENCE = _reification_terms()
+#: the evidence's place in the article text: ``kg:evidenceAt`` an ``oa:TextPositionSelector`` with
+#: ``oa:start`` and ``oa:end`` (character offsets) and ``oa:exact`` (the evidence itself)
+EVIDENCE_AT, POSITION_SELECTOR, POSITION_START, POSITION_END, EXACT = (
+    named(KG.evidenceAt), named(OA.TextPositionSelector), named(OA.start), named(OA.end), named(OA.exact))
 
 
 def bind_prefixes(graph: Graph, override: bool = True) -> Graph:
@@ -117,16 +122,23 @@ def legend_colour(term: URIRef) -> str:
 
 
 __all__ = [
+    "A",
     "ALT_LABEL",
     "BASE",
     "DERIVED_FROM",
     "EVIDENCE",
+    "EVIDENCE_AT",
+    "EXACT",
     "ID",
     "KG",
     "LABEL",
+    "OA",
     "OBJECT",
     "ORG",
     "OWL",
+    "POSITION_END",
+    "POSITION_SELECTOR",
+    "POSITION_START",
     "PREDICATE",
     "PREFIXES",
     "PROV",
@@ -136,9 +148,8 @@ __all__ = [
     "SKOS",
     "STATEMENT",
     "SUBJECT",
-    "XSD",
-    "A",
     "VocabularyError",
+    "XSD",
     "bind_prefixes",
     "display_name",
     "kg_term",

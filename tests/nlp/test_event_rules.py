@@ -86,3 +86,17 @@ def test_an_acting_post_is_not_part_of_the_name(extract_text):
     facts = extract_text("习近平主席同苏巴代总统举行了会晤。")
     assert {p for _, p in relation_pairs(facts, "met")} | {s for s, _ in relation_pairs(facts, "met")} == {
         "习近平", "苏巴"}
+
+
+def test_evidence_is_bounded_and_its_offsets_find_it_in_the_text(extract_text):
+    from kg.nlp.doc_facts import MAX_EVIDENCE_CHARS
+
+    filler = "各方围绕合作议题深入交换意见并达成广泛共识" * 60  # a long run with no sentence punctuation
+    text = filler + "国务院总理李强会见新加坡总理黄循财" + filler + "。"
+    facts = extract_text(text)
+    (met,) = [f for f in facts.facts if f.relation == "met"]
+    assert len(met.evidence) <= MAX_EVIDENCE_CHARS and "李强会见新加坡总理黄循财" in met.evidence
+    assert text[met.start:met.end] == met.evidence
+    short = extract_text("国务院总理李强会见新加坡总理黄循财。")
+    (met,) = [f for f in short.facts if f.relation == "met"]
+    assert met.evidence == "国务院总理李强会见新加坡总理黄循财。" and (met.start, met.end) == (0, len(met.evidence))

@@ -106,3 +106,18 @@ def test_export_round_trips(built, tmp_path, fmt):
     original = read_with_rdflib(built["all"] / "graph.trig")
     again = read_with_rdflib(target)
     assert set(again.triples((None, None, None))) == set(original.triples((None, None, None)))
+
+
+def test_each_evidence_is_located_by_its_character_offsets(built):
+    from kg.nlp.article_parts import read_articles
+
+    texts = [article.text for article in read_articles([ARTICLES])]
+    graph = read_with_rdflib(built["all"] / "graph.trig")
+    rows = list(graph.query("""
+        PREFIX kg: <https://kg.example/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?statement ?start ?end (GROUP_CONCAT(?evidence; separator="\\u0001") AS ?evidences)
+        WHERE { ?statement kg:evidence ?evidence ; kg:evidenceAt ?at . ?at oa:start ?start ; oa:end ?end }
+        GROUP BY ?statement ?start ?end"""))
+    assert len(rows) > 50
+    for _, start, end, evidences in rows:
+        assert any(text[int(start):int(end)] in str(evidences).split("\u0001") for text in texts)

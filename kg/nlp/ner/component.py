@@ -35,6 +35,8 @@ from kg.nlp.token_spans import token_spans
 MODEL_DIR = Path(__file__).with_name("model")
 NAME_PARTS = "name_parts.json"  # beside the model: what its training names are made of
 CHUNK_CHARS = 2000  # characters the model reads at once, about one news article
+#: the most characters the model tags in one batch (eight articles of 2,000 characters)
+BATCH_CHARS = 16_000
 #: ``all`` sentences, or only those with a relation ``cues`` word: the persons the model finds elsewhere
 #: take part in no relation, and reading 5% of the text instead of all of it keeps builds fast
 SCOPES = ("cues", "all")
@@ -115,11 +117,19 @@ class CharNer:
         if batch:
             yield from self._tag(batch)
 
+    def _tagged(self, pieces, chars) -> Iterator[Doc]:
+        """The model's reading of each piece, in batches of at most :data:`BATCH_CHARS` characters: the
+        model's arrays grow with the characters of a batch, and a long article's pieces all at once took
+        1.8 GB for 100,000 characters."""
+        sizes = [sum(map(len, words)) for _, _, words in pieces]
+        for start, end in _batches(sizes, BATCH_CHARS):
+            yield from self.model.pipe(chars[start:end], batch_size=end - start)
+
     def _tag(self, docs: list[Doc]) -> list[Doc]:
         pieces = [(doc, offset, words) for doc in docs for offset, words in _chunks(doc, self._keep)]
         chars = [char_doc(self.model.vocab, words, self.lexicon) for _, _, words in pieces]
         found: dict[int, list[tuple[int, int, str]]] = {id(doc): [] for doc in docs}
-        for (doc, offset, _), tagged in zip(pieces, self.model.pipe(chars, batch_size=len(chars)), strict=True):
+        for (doc, offset, _), tagged in zip(pieces, self._tagged(pieces, chars), strict=True):
             spans = [(e.start_char, e.end_char, e.label_) for e in tagged.ents]
             if self.names is not None:
                 spans = split_name_lists(tagged.text, spans, self.names)
@@ -127,6 +137,19 @@ class CharNer:
         for doc in docs:
             doc.ents = token_spans(doc, found[id(doc)])
         return docs
+
+
+def _batches(sizes: list[int], budget: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` index ranges of consecutive pieces whose characters add up to ``budget`` at most (a
+    piece over it alone)."""
+    start = total = 0
+    for i, size in enumerate(sizes):
+        if i > start and total + size > budget:
+            yield start, i
+            start, total = i, 0
+        total += size
+    if start < len(sizes):
+        yield start, len(sizes)
 
 
 def _chunks(doc: Doc, keep: Callable[[str], list[int]] | None = None) -> list[tuple[int, list[str]]]:

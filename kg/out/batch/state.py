@@ -21,7 +21,7 @@ from kg.io.articles import KG_OUTPUT_MARKER
 from kg.io.atomic import atomic_open
 
 STATE_DIR = KG_OUTPUT_MARKER  # the input reader skips folders that hold it (a build's -o is no input)
-FORMAT = 5  # bump when ArticleFacts changes shape; older state is then ignored
+FORMAT = 6  # bump when ArticleFacts changes shape; older state is then ignored
 
 
 class BuildState:
