@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from kg.nlp.records import EventRecord
+from kg.nlp.records import EventRecord, within
 
 GATHERING = "Gathering"
 #: the longest name of a gathering read after its verb, and one that opens with a theme in quotes
@@ -74,8 +74,9 @@ class GatheringRules:
             first = starts.index(event.evidence[0])
             near = {sentences[i] for i in range(first, min(first + SIDE_TALKS_SENTENCES, len(sentences)))}
             sides: dict[str, str] = {}
+            starts = [p.start for p in persons]  # persons come sorted by start
             for sent in sorted(near):
-                in_sent = [p for p in persons if sent[0] <= p.start < sent[1]]
+                in_sent = within(persons, starts, sent)
                 for person in in_sent:
                     side = self._side(text, person)
                     if side and self._takes_part(text, sent, person, in_sent):

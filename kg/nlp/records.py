@@ -230,14 +230,24 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+_STARTS: list = [None, []]  # the last sentence list asked about, and its starts (asked once per mention)
+
+
 def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     """The sentence span that holds character ``offset``."""
-    starts = [s for s, _ in sentences]
-    index = max(bisect.bisect_right(starts, offset) - 1, 0)
+    if _STARTS[0] is not sentences:
+        _STARTS[0], _STARTS[1] = sentences, [s for s, _ in sentences]
+    index = max(bisect.bisect_right(_STARTS[1], offset) - 1, 0)
     return sentences[index]
 
 
+def within(persons: list, starts: list[int], span: tuple[int, int]) -> list:
+    """The persons (sorted by start, ``starts`` their starts) that start inside ``span``."""
+    return persons[bisect.bisect_left(starts, span[0]):bisect.bisect_left(starts, span[1])]
+
+
 __all__ = [
+    "within",
     "EVENTS",
     "PERSONS",
     "POSTS",

@@ -38,6 +38,7 @@ from kg.nlp.records import (
     register_extensions,
     sentence_spans,
     set_events,
+    within,
 )
 
 MEETING_CLASSES = {"Talks", "Meeting"}
@@ -80,8 +81,10 @@ class RelationExtractor(GatheringRules):
         # last_events: every event the latest reporting sentence created (分别会见 makes several).
         state = {"speaker": None, "last_date": None, "last_events": []}
 
+        persons.sort(key=lambda p: p.start)
+        starts = [p.start for p in persons]
         for sent in sentence_spans(doc):
-            in_sent = [p for p in persons if sent[0] <= p.start < sent[1]]
+            in_sent = within(persons, starts, sent)
             speaker = self._speaker(text, sent, in_sent)
             if speaker:
                 state["speaker"] = speaker
