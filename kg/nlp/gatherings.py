@@ -68,15 +68,15 @@ class GatheringRules:
         sentences that introduce it met each other across the sides, the side being the first place
         their title chain names; the officials listed later only attended."""
         starts = [s for s, _ in sentences]
+        person_starts = [p.start for p in persons]  # persons come sorted by start
         for event in order:
             if event.klass != GATHERING or not event.name.endswith(self.lexicon.words("side_talks")):
                 continue
             first = starts.index(event.evidence[0])
             near = {sentences[i] for i in range(first, min(first + SIDE_TALKS_SENTENCES, len(sentences)))}
             sides: dict[str, str] = {}
-            starts = [p.start for p in persons]  # persons come sorted by start
             for sent in sorted(near):
-                in_sent = within(persons, starts, sent)
+                in_sent = within(persons, person_starts, sent)
                 for person in in_sent:
                     side = self._side(text, person)
                     if side and self._takes_part(text, sent, person, in_sent):
