@@ -106,3 +106,16 @@ def test_two_kg_builds_at_once_into_one_folder_lose_nothing_silently(tmp_path):
         if code:
             assert "another kg build is writing here" in err and len(err.strip().splitlines()) == 1
     assert all((tmp_path / "o" / name).is_file() for name in OUTPUTS)
+
+
+def test_an_output_folder_copied_with_its_links_followed_still_builds(tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    publish(out, _write_set("one"))
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)  # follows links: plain files and a plain "current" folder
+    assert not (copy / "graph.ttl").is_symlink() and _contents(copy) == {"one"}
+    publish(copy, _write_set("two"))
+    assert _contents(copy) == {"two"} and _contents(out) == {"one"}
+    assert len([p for p in (copy / GENERATIONS).iterdir() if p.is_dir() and not p.is_symlink()]) == 1

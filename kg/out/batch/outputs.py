@@ -42,7 +42,12 @@ def publish(out: Path, write: Callable[[Path], None]) -> None:
         for name in OUTPUTS:
             os.chmod(staging / name, 0o644)
         os.chmod(staging, 0o755)
-        replace_link(generations / CURRENT, staging.name)  # the one switch: old set before, new set after
+        current = generations / CURRENT
+        if current.is_dir() and not current.is_symlink():
+            # A copy of an output folder made by a tool that follows links (shutil.copytree) holds the
+            # current set as a plain folder: it becomes a stale generation, removed below.
+            current.rename(generations / f"gen-copied-{os.getpid()}")
+        replace_link(current, staging.name)  # the one switch: old set before, new set after
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"{out}: cannot write the outputs ({exc.strerror or exc})") from None
