@@ -25,8 +25,8 @@ import glob
 import gzip
 import hashlib
 import json
-import re
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field

@@ -247,7 +247,6 @@ def within(persons: list, starts: list[int], span: tuple[int, int]) -> list:
 
 
 __all__ = [
-    "within",
     "EVENTS",
     "PERSONS",
     "POSTS",
@@ -269,4 +268,5 @@ __all__ = [
     "set_events",
     "set_holdings",
     "set_persons",
+    "within",
 ]

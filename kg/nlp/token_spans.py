@@ -19,7 +19,7 @@ import itertools
 from collections.abc import Iterable
 from itertools import pairwise
 
-from spacy.attrs import IDX, LENGTH
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc, Span
 
 _WORDS_KEY = ("kg", "segmenter_words")
@@ -60,10 +60,14 @@ def split_tokens_at(doc: Doc, offsets: Iterable[int]) -> None:
             bounds = [0, *cuts, len(token.text)]
             pieces = [token.text[a:b] for a, b in pairwise(bounds)]
             retokenizer.split(token, pieces, heads=[(token, 0)] * len(pieces))
-    # A sentence still starts where it started: a piece after a cut opens none.
+    # A sentence still starts where it started: a piece after a cut opens none. Set through the array in
+    # one pass (Token.is_sent_start walks the whole Doc on each assignment: quadratic on a long text).
     new_starts = doc.to_array([IDX]).tolist()
+    flags = doc.to_array([SENT_START])
+    not_start = flags.dtype.type(-1 % (1 << 64))  # -1 (no sentence start) as the unsigned array holds it
     for offset in sorted(starts[i] + cut for i, cuts in inside.items() for cut in cuts):
-        doc[bisect.bisect_left(new_starts, offset)].is_sent_start = False
+        flags[bisect.bisect_left(new_starts, offset)] = not_start
+    doc.from_array([SENT_START], flags)
     for key, items in groups.items():
         doc.spans[key] = [doc.char_span(start, end, label=label, alignment_mode="expand") for start, end, label in items]
 

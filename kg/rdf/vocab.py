@@ -122,7 +122,6 @@ def legend_colour(term: URIRef) -> str:
 
 
 __all__ = [
-    "A",
     "ALT_LABEL",
     "BASE",
     "DERIVED_FROM",
@@ -148,8 +147,9 @@ __all__ = [
     "SKOS",
     "STATEMENT",
     "SUBJECT",
-    "VocabularyError",
     "XSD",
+    "A",
+    "VocabularyError",
     "bind_prefixes",
     "display_name",
     "kg_term",

@@ -7,7 +7,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import ROOT
 
 from kg.out.batch.lock import FolderBusy, build_lock
@@ -73,9 +72,8 @@ def test_a_second_build_into_the_same_folder_fails_naming_the_holder(tmp_path):
         cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(FolderBusy, match=f"process {holder.pid}") as info:
-            with build_lock(out):
-                pass
+        with pytest.raises(FolderBusy, match=f"process {holder.pid}") as info, build_lock(out):
+            pass
         assert "\n" not in str(info.value)
     finally:
         holder.kill()
@@ -94,7 +92,6 @@ def test_a_failed_build_into_a_new_folder_leaves_no_folder(tmp_path):
 
 def test_two_kg_builds_at_once_into_one_folder_lose_nothing_silently(tmp_path):
     from conftest import ARTICLES
-
     from test_cli import KG
 
     runs = [subprocess.Popen([*KG, "build", str(ARTICLES), "-o", str(tmp_path / "o"), "-q"], cwd=ROOT,
