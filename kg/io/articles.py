@@ -46,6 +46,7 @@ KG_OUTPUT_MARKER = ".kg-state"
 #: what a kg build writes beside that state: never read back as articles
 KG_OUTPUT_FILES = frozenset({"graph.html", "graph.ttl", "graph.trig"})
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+COMMON_SHARE_SAMPLE = 20_000  # characters looked at to tell GB18030 from Big5
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"}
@@ -179,7 +180,7 @@ def _decode_chinese(data: bytes, name: str) -> tuple[str, str]:
 def _common_share(text: str, encoding: str) -> float:
     """The share of Han characters among the encoding's frequent ones: GB2312 level 1 (lead bytes
     0xB0-0xD7) for GB18030, Big5's frequent block (lead bytes 0xA4-0xC6) for Big5."""
-    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    han = [c for c in text[:COMMON_SHARE_SAMPLE] if "\u4e00" <= c <= "\u9fff"]  # a sample decides
     if not han:
         return 0.0
     codec, low, high = ("gb2312", 0xB0, 0xD7) if encoding == "gb18030" else ("big5", 0xA4, 0xC6)

@@ -148,7 +148,10 @@ class GatheringRules:
     def _named_with(self, name: str, head: str) -> bool:
         """Whether a gathering's ``name`` ends with ``head``, or joins one so named to another with 暨
         (交易会开幕式暨…论坛 is an 开幕式 and a 论坛)."""
-        return name.endswith(head) or any(part.endswith(head) for part in name.split(self.lexicon.words("gathering_joiner")[0]))
+        parts = [name]
+        for joiner in self.lexicon.words("gathering_joiner"):
+            parts = [piece for part in parts for piece in part.split(joiner)]
+        return any(part.endswith(head) for part in parts)
 
     def _inspections(self, text, sent, in_sent) -> list[EventRecord]:
         """习近平在贵州考察, 赴企业调研: the persons of the clause inspect, at the place after 在."""

@@ -40,8 +40,8 @@ from kg.nlp.records import (
 from kg.nlp.token_spans import Overlaps, segmenter_words
 
 #: a monarch's ordinal after the name (费利佩六世, 查尔斯三世)
-MAX_VOUCHED_NAME = 4
-MAX_LISTED_NAME = 12  # the longest item of a list of bare names looked at (a name is 2-4 characters)  # the longest unseen transliteration a foreign post and a speech verb vouch for
+MAX_VOUCHED_NAME = 4  # the longest unseen transliteration a foreign post and a speech verb vouch for
+MAX_LISTED_NAME = 12  # the longest item of a list of bare names looked at (a name is 2-4 characters)
 REGNAL = re.compile(r"(?<=..)[一二三四五六七八九十]+世$")
 
 

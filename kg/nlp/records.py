@@ -21,6 +21,7 @@ span with all its events.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass, field
 
 import numpy
@@ -187,7 +188,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
         ends = array[:, 1] + array[:, 2]
         bounds = [*starts[1:], len(doc)]
         spans = [(int(array[a, 1]), int(ends[b - 1])) for a, b in zip(starts, bounds)]
-        spans = _bounded(spans, doc_text(doc))
+        spans = SentenceSpans(_bounded(spans, doc_text(doc)))
     doc.user_data[_SENTENCES_KEY] = (len(doc), spans)
     return spans
 
@@ -230,14 +231,18 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-_STARTS: list = [None, []]  # the last sentence list asked about, and its starts (asked once per mention)
+class SentenceSpans(list):
+    """The sentence spans of a Doc, with their starts kept for lookups (asked once per mention)."""
+
+    @functools.cached_property
+    def starts(self) -> list[int]:
+        return [start for start, _ in self]
 
 
 def sentence_of(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
     """The sentence span that holds character ``offset``."""
-    if _STARTS[0] is not sentences:
-        _STARTS[0], _STARTS[1] = sentences, [s for s, _ in sentences]
-    index = max(bisect.bisect_right(_STARTS[1], offset) - 1, 0)
+    starts = sentences.starts if isinstance(sentences, SentenceSpans) else [s for s, _ in sentences]
+    index = max(bisect.bisect_right(starts, offset) - 1, 0)
     return sentences[index]
 
 

@@ -36,6 +36,7 @@ from kg.nlp.records import (
     get_list,
     get_persons,
     register_extensions,
+    sentence_of,
     sentence_spans,
     set_events,
     within,
@@ -109,8 +110,9 @@ class RelationExtractor(GatheringRules):
             if created:
                 state["last_events"] = created
             self._attendance(text, sent, in_sent, events, order, state)
-        self._sides_meet(text, sentence_spans(doc), persons, order)
-        self._delegation_heads(text, persons, order, sentence_spans(doc))
+        sentences = sentence_spans(doc)
+        self._sides_meet(text, sentences, persons, order)
+        self._delegation_heads(text, persons, order, sentences)
         set_events(doc, order)
         return doc
 
@@ -367,9 +369,7 @@ class RelationExtractor(GatheringRules):
         zai = text.rfind("在", clause_start, pos)
         if not place or zai == -1:
             return None
-        parties = PARENTHESES.sub("", text[clause_start:zai])  # 今天（2月28日）
-        cut = max((i for i, c in enumerate(parties) if c in DELIMITERS), default=-1)
-        parties = TRAILING_TIME.sub("", LEADING_TIME.sub("", parties[cut + 1:]))
+        parties = _parties(text[clause_start:zai])
         if not parties:
             return None
         label = f"{parties}在{place}{noun}"
@@ -383,9 +383,7 @@ class RelationExtractor(GatheringRules):
         word = next((w for w in self.lexicon.words("delegation") if text.find(w, clause_start, pos) != -1), None)
         if word is None:
             return None
-        sides = text[clause_start:text.find(word, clause_start, pos) + len(word)]
-        cut = max((i for i, c in enumerate(sides) if c in DELIMITERS), default=-1)
-        sides = LEADING_TIME.sub("", sides[cut + 1:])  # 央视网消息（新闻联播）：俄乌两国代表团
+        sides = _parties(text[clause_start:text.find(word, clause_start, pos) + len(word)])
         place = self._place_after_zai(text, clause_start, pos, in_sent)
         label = sides + (f"在{place}" if place else "") + noun
         return EventRecord("Talks", label, (), sent, place=place, name=label)
@@ -402,11 +400,10 @@ class RelationExtractor(GatheringRules):
             talks = [e for e in text_talks if e.evidence[0] <= person.start]
             if not talks:
                 continue
-            sent = next(s for s in sentences if s[0] <= person.start < s[1])
+            sent = sentence_of(sentences, person.start)
             heads = any(any(w in o.text for w in words) for o in person.offices
                         if o.title in self.lexicon.words("delegation_head"))
-            led = self._leads_delegation(text, sent, person)
-            if heads or led:
+            if heads or self._leads_delegation(text, sent, person):
                 talks[-1].attendees.setdefault(person.name, sent)
 
     def _leads_delegation(self, text: str, sent: tuple[int, int], person: PersonMention) -> bool:
@@ -590,6 +587,14 @@ class RelationExtractor(GatheringRules):
                     return [event]
             return []
         return state["last_events"]
+
+
+def _parties(phrase: str) -> str:
+    """The bodies or delegations that open a clause, as its text names them: without a lead in front
+    (央视网消息（新闻联播）：), a time in parentheses (今天（2月28日）) or a time at either end."""
+    phrase = PARENTHESES.sub("", phrase)
+    cut = max((i for i, c in enumerate(phrase) if c in DELIMITERS), default=-1)
+    return TRAILING_TIME.sub("", LEADING_TIME.sub("", phrase[cut + 1:]))
 
 
 def _merge(record: EventRecord, other: EventRecord) -> None:

@@ -72,22 +72,26 @@ def _services(node) -> list[str]:
 
 def services_in(query: str) -> list[str]:
     """The endpoints a query's SERVICE clauses name (a malformed query raises :class:`QueryError`)."""
-    if "service" not in query.lower():
-        return []  # no SERVICE keyword, no need to parse here
     return _services(prepare(query).algebra)
 
 
-def run(source: ox.Store, query: str, *, allow_service: bool = False) -> Answer:
-    """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query on a store (see :func:`open_source`).
-
-    The query is parsed by rdflib first, so a malformed query gets a one-line
-    message with its position. A SERVICE clause would make kg send requests
-    to other hosts: refused unless ``allow_service``.
-    """
+def check(query: str, *, allow_service: bool = False) -> None:
+    """Parse ``query`` (a malformed one raises :class:`QueryError` with its position) and refuse a SERVICE
+    clause, which would make kg send requests to other hosts, unless ``allow_service``."""
     services = services_in(query)
     if services and not allow_service:
         raise QueryError(f"SERVICE <{services[0]}> would query another host; kg does not send requests "
                          "unless told to (--allow-service)")
+
+
+def run(source: ox.Store, query: str, *, allow_service: bool = False) -> Answer:
+    """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query on a store (see :func:`open_source`), once
+    :func:`check` has passed it."""
+    check(query, allow_service=allow_service)
+    return _execute(source, query)
+
+
+def _execute(source: ox.Store, query: str) -> Answer:
     try:
         return query_store(source, query)
     except (SyntaxError, ValueError, OSError) as exc:
@@ -97,13 +101,14 @@ def run(source: ox.Store, query: str, *, allow_service: bool = False) -> Answer:
 def answer_within(source: ox.Store, query: str, fmt: str, timeout: float | None, *,
                   allow_service: bool = False) -> str:
     """The formatted answer of ``query``, computed in a forked process that is stopped after ``timeout``
-    seconds (None: no limit): Oxigraph cannot be interrupted from Python once a query runs."""
+    seconds (None: no limit): Oxigraph cannot be interrupted from Python once a query runs. The query is
+    checked here, once, so a malformed one or a SERVICE clause is reported before any process starts."""
+    check(query, allow_service=allow_service)
     if not timeout:
-        return format_result(run(source, query, allow_service=allow_service), fmt)
-    prepare(query)  # a malformed query is reported at once, not from the child
+        return format_result(_execute(source, query), fmt)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_answer_into, args=(sender, source, query, fmt, allow_service), daemon=True)
+    child = context.Process(target=_answer_into, args=(sender, source, query, fmt), daemon=True)
     child.start()
     sender.close()
     try:
@@ -122,9 +127,9 @@ def answer_within(source: ox.Store, query: str, fmt: str, timeout: float | None,
     return text
 
 
-def _answer_into(sender, source: ox.Store, query: str, fmt: str, allow_service: bool) -> None:
+def _answer_into(sender, source: ox.Store, query: str, fmt: str) -> None:
     try:
-        sender.send((True, format_result(run(source, query, allow_service=allow_service), fmt)))
+        sender.send((True, format_result(_execute(source, query), fmt)))
     except KgError as exc:
         sender.send((False, str(exc)))
     finally:
