@@ -155,9 +155,8 @@ class PersonFinder:
         holdings[:] = [h for h in holdings if h.person in names]
         spouses = get_list(doc, "kg_spouses")
         spouses[:] = [s for s in spouses if s.a in names and s.b in names]
-        set_persons(doc, kept)
-        set_holdings(doc, holdings)
-        return doc
+        doc = set_persons(doc, kept)
+        return set_holdings(doc, holdings)
 
     def _vouched_foreigners(self, text: str, persons: list[PersonMention]) -> set[str]:
         """Names after a foreign post whose characters the name counts have not all seen, vouched for:

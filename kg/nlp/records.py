@@ -114,12 +114,13 @@ def get_list(doc: Doc, name: str) -> list:
     return value
 
 
-def set_persons(doc: Doc, persons: list[PersonMention]) -> None:
-    """Publish ``persons`` as ``doc.spans["kg_persons"]``."""
-    spans = token_spans(doc, [(p.start, p.end, "PERSON") for p in persons])
+def set_persons(doc: Doc, persons: list[PersonMention]) -> Doc:
+    """Publish ``persons`` as ``doc.spans["kg_persons"]``; the Doc to go on with (tokens split to fit)."""
+    doc, spans = token_spans(doc, [(p.start, p.end, "PERSON") for p in persons])
     for span, person in zip(spans, persons, strict=True):
         span._.kg_name, span._.kg_offices, span._.kg_foreign = person.name, person.offices, person.foreign
     doc.spans[PERSONS] = spans
+    return doc
 
 
 def get_persons(doc: Doc) -> list[PersonMention]:
@@ -138,13 +139,15 @@ def _grouped(items: list, edges) -> dict[tuple[int, int], list]:
     return groups
 
 
-def set_holdings(doc: Doc, holdings: list[Holding]) -> None:
-    """Publish ``holdings`` as ``doc.spans["kg_posts"]``: one span per post, with its holders."""
+def set_holdings(doc: Doc, holdings: list[Holding]) -> Doc:
+    """Publish ``holdings`` as ``doc.spans["kg_posts"]``: one span per post, with its holders; the Doc to go
+    on with."""
     groups = _grouped(holdings, lambda h: (h.office.start, h.office.end))
-    spans = token_spans(doc, [(start, end, "POST") for start, end in groups])
+    doc, spans = token_spans(doc, [(start, end, "POST") for start, end in groups])
     for span, group in zip(spans, groups.values(), strict=True):
         span._.kg_holders, span._.kg_office = [h.person for h in group], group[0].office
     doc.spans[POSTS] = spans
+    return doc
 
 
 def get_holdings(doc: Doc) -> list[Holding]:
@@ -156,13 +159,15 @@ def get_holdings(doc: Doc) -> list[Holding]:
             for s in doc.spans[POSTS] for holder in s._.kg_holders]
 
 
-def set_events(doc: Doc, events: list[EventRecord]) -> None:
-    """Publish ``events`` as ``doc.spans["kg_events"]``: one span per reporting sentence, with its events."""
+def set_events(doc: Doc, events: list[EventRecord]) -> Doc:
+    """Publish ``events`` as ``doc.spans["kg_events"]``: one span per reporting sentence, with its events;
+    the Doc to go on with."""
     groups = _grouped(events, lambda e: e.evidence)
-    spans = token_spans(doc, [(start, end, "EVENTS") for start, end in groups])
+    doc, spans = token_spans(doc, [(start, end, "EVENTS") for start, end in groups])
     for span, group in zip(spans, groups.values(), strict=True):
         span._.kg_events = group
     doc.spans[EVENTS] = spans
+    return doc
 
 
 def get_events(doc: Doc) -> list[EventRecord]:

@@ -113,8 +113,7 @@ class RelationExtractor(GatheringRules):
         sentences = sentence_spans(doc)
         self._sides_meet(text, sentences, persons, order)
         self._delegation_heads(text, persons, order, sentences)
-        set_events(doc, order)
-        return doc
+        return set_events(doc, order)
 
     # --- helpers -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ overlaps them. Labels: PERSON, GPE, ORG, DATE, LOC. Posts are in
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from kg.nlp.lexicon import COUNTRY, COUNTRY_ABBR, ORG
@@ -37,7 +37,7 @@ class EntitySpans:
         # The NER's places and bodies where nothing found above overlaps them: the lexicon's reading wins.
         taken = Overlaps(found)
         found += [(s, e, label) for s, e, label in model if not taken.any(s, e)]
-        spans: list[Span] = token_spans(doc, found)
+        doc, spans = token_spans(doc, found)
         # Persons first: a name wins over a body or country it overlaps.
         doc.ents = filter_spans(sorted(spans, key=lambda s: s.label_ != "PERSON"))
         return doc

@@ -11,7 +11,7 @@ def run_with_entities(nlp, text: str, entities: list[tuple[str, str]]):
     doc = nlp.make_doc(text)
     for name, component in nlp.pipeline:
         if name == "ner":
-            doc.ents = token_spans(doc, [(text.index(s), text.index(s) + len(s), label) for s, label in entities])
+            doc, doc.ents = token_spans(doc, [(text.index(s), text.index(s) + len(s), label) for s, label in entities])
         else:
             doc = component(doc)
     return doc

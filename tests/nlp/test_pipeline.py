@@ -224,7 +224,9 @@ def test_kg_persons_and_relations_run_after_another_ner():
     @Language.component("test_their_ner")
     def their_ner(doc):
         at = doc.text.find("周文涛")
-        doc.ents = token_spans(doc, [(at, at + 3, "PERSON")]) if at != -1 else []
+        if at == -1:
+            return doc
+        doc, doc.ents = token_spans(doc, [(at, at + 3, "PERSON")])
         return doc
 
     nlp = load_pipeline()

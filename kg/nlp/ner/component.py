@@ -134,9 +134,12 @@ class CharNer:
             if self.names is not None:
                 spans = split_name_lists(tagged.text, spans, self.names)
             found[id(doc)].extend((offset + start, offset + end, label) for start, end, label in spans)
+        tagged = []
         for doc in docs:
-            doc.ents = token_spans(doc, found[id(doc)])
-        return docs
+            doc, ents = token_spans(doc, found[id(doc)])
+            doc.ents = ents
+            tagged.append(doc)
+        return tagged
 
 
 def _batches(sizes: list[int], budget: int) -> Iterator[tuple[int, int]]:
