@@ -9,6 +9,7 @@ as JSON (:mod:`kg.facts.json_form`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from kg.io.articles import Article
@@ -41,6 +42,11 @@ class Relation(StrEnum):
     VISITOR = "visitor"
     DESTINATION = "destination"
     POST_IN = "postIn"
+    # Changes of office (the article's date dates them; kg.rdf.tenures gathers them per person and post):
+    TOOK_UP = "tookUpPost"      # 任命X为Y, 当选为Y, 就任Y: the tenure starts (and the person holds the post)
+    LEFT = "leftPost"           # 免去X的Y职务, 卸任, 辞去: the tenure ends
+    FORMERLY = "formerlyHeld"   # 原Y, 前Y: held before the article's date, no longer
+    ELECT = "postElect"         # 当选总统, 候任: elected or designated, not yet holding
 
 
 @dataclass(frozen=True)
@@ -147,10 +153,23 @@ def person_node(name: str) -> Node:
     return Node(NodeKind.PERSON, key, key)
 
 
+def article_day(article: Article) -> date | None:
+    """The day an article speaks for: its date, else its dateline's day when the dateline gives the year."""
+    if article.date:
+        return article.date
+    line = article.dateline
+    if line is None or not line.year:
+        return None
+    try:
+        return date(line.year, line.month, line.day)
+    except ValueError:  # 2月30日 in a dateline
+        return None
+
+
 def article_node(article: Article) -> Node:
     """The node of the article itself."""
     return Node(NodeKind.ARTICLE, article.id, article.title or article.id)
 
 
 __all__ = ["ArticleFacts", "DateValue", "EventKey", "Fact", "Node", "NodeKind", "Relation",
-           "article_node", "person_key", "person_node"]
+           "article_day", "article_node", "person_key", "person_node"]

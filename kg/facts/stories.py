@@ -16,7 +16,7 @@ from functools import lru_cache
 import networkx as nx
 from datasketch import MinHash, MinHashLSH
 
-from kg.facts import ArticleFacts, EventKey, Node, NodeKind
+from kg.facts import ArticleFacts, DateValue, EventKey, Node, NodeKind, Relation, article_day
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -109,29 +109,47 @@ def story_clusters(ids: Iterable[str], pairs: Iterable[tuple[str, str, float]]) 
 
 def merge_story_events(results: list[ArticleFacts], pairs: Iterable[tuple[str, str, float]]) -> list[ArticleFacts]:
     """Within each story (articles linked by same-story pairs), give an undated event the node of the
-    one dated event of the same class and principals, so two editions of one meeting are one event.
+    one dated event of the same class and principals, so two editions of one meeting are one event. An
+    event still undated then takes the day of its story's earliest dated article (news reports the day's
+    events: the dateline's or the metadata's day), so every event a dated article reports has a date.
 
     Returns new ``ArticleFacts`` where something changed, the same objects elsewhere.
     """
     story = story_clusters((r.article.id for r in results), pairs)
     dated: dict[tuple[str, EventKey], set[Node]] = {}
+    first_day: dict[tuple[str, EventKey], DateValue] = {}
     for result in results:
+        day = article_day(result.article)
         for node in result.nodes():
             if node.kind == NodeKind.EVENT and node.key.date:
                 dated.setdefault((story[result.article.id], node.key.undated()), set()).add(node)
+            elif node.kind == NodeKind.EVENT and day is not None:
+                ident = (story[result.article.id], node.key)
+                value = DateValue(day.year, day.month, day.day)
+                if ident not in first_day or value.iso() < first_day[ident].iso():
+                    first_day[ident] = value
     merged = []
     for result in results:
-        remap = {}
+        remap: dict[Node, Node] = {}
+        days: dict[Node, DateValue] = {}
         for node in result.nodes():
             if node.kind == NodeKind.EVENT and not node.key.date:
-                targets = dated.get((story[result.article.id], node.key), set())
+                ident = (story[result.article.id], node.key)
+                targets = dated.get(ident, set())
                 if len(targets) == 1:
                     remap[node] = next(iter(targets))
+                elif ident in first_day:
+                    day = first_day[ident]
+                    remap[node] = replace(node, key=replace(node.key, date=day.iso()))
+                    days[remap[node]] = day
         if not remap:
             merged.append(result)
             continue
         facts = list(dict.fromkeys(replace(fact, subject=remap.get(fact.subject, fact.subject),
                                            object=remap.get(fact.object, fact.object)) for fact in result.facts))
+        # the day an event took from its article: stated with no sentence (the dateline is its evidence)
+        facts += [replace(facts[0], subject=node, relation=Relation.START_DATE, object=day, evidence=None,
+                          start=None, end=None) for node, day in days.items()]
         aliases = {remap.get(node, node): forms for node, forms in result.aliases.items()}
         merged.append(replace(result, facts=facts, aliases=aliases))
     return merged

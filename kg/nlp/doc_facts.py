@@ -68,6 +68,11 @@ def post_key(office: Office, lexicon: Lexicon) -> str:
     return office.text
 
 
+#: the facts a holding gives, by its change of office (kg.nlp.office_changes): a post taken up is held too
+CHANGE_RELATIONS = {None: (Relation.HOLDS,), "start": (Relation.HOLDS, Relation.TOOK_UP), "end": (Relation.LEFT,),
+                    "former": (Relation.FORMERLY,), "elect": (Relation.ELECT,)}
+
+
 def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -> ArticleFacts:
     """Turn the annotations on ``doc`` (made from ``article.text``) into facts."""
     lexicon = lexicon or load_lexicon()
@@ -103,7 +108,8 @@ def facts_from_doc(article: Article, doc: Doc, lexicon: Lexicon | None = None) -
         office = holding.office
         post = Node(NodeKind.POST, post_key(office, lexicon), office.text)
         evidence = sentence(holding.evidence, office.text, holding.person)
-        result.add(person_node(holding.person), Relation.HOLDS, post, *evidence)
+        for relation in CHANGE_RELATIONS[holding.change]:
+            result.add(person_node(holding.person), relation, post, *evidence)
         if office.bodies:
             body = "".join(office.bodies)
             result.add(post, Relation.POST_IN, Node(NodeKind.ORGANIZATION, body, body), *evidence)

@@ -47,6 +47,11 @@ class Office:
     qualified: bool  # a body or country stands before the title
     countries: list[str] = field(default_factory=list)
     bodies: list[str] = field(default_factory=list)
+    #: written with an elect marker (美国当选总统, 候任总统): elected or designated, not yet held; ``text``
+    #: is the post without the marker
+    elect: bool = False
+    #: written with a former marker inside the chain (新西兰前总理): no longer held; ``text`` without it
+    former: bool = False
 
     @property
     def is_post(self) -> bool:
@@ -193,6 +198,12 @@ class Grammar:
         if acting:
             start -= len(acting)  # 自治区代主席, 代省长: an acting post, written with its marker
             taken = 1  # what comes before qualifies the post as a body would (自治区|代主席)
+        elect = None if acting else self._marker_in_chain(text, start, "elect_marker")
+        former = None if acting or elect else self._marker_in_chain(text, start, "former_marker")
+        marker = elect or former
+        if marker:
+            start -= len(marker)  # 美国当选总统, 新西兰前总理: the post is 美国总统, 新西兰总理
+        marker_at = start if marker else None
         station = self._station_before(text, start)
         if station is not None:
             start, taken = station, 1  # 缅甸驻华大使: the post is the sending country's
@@ -229,9 +240,24 @@ class Grammar:
             start = unit.start
             taken += 1
         # A chain must not start with a word that only joins bodies (财经 in 中央财经领导小组 is fine).
-        return Office(start, title.end, text[start:title.end], title.text,
-                      qualified=start < title.start or self.lex.titles.get(title.text, False),
-                      countries=countries, bodies=bodies)
+        written = text[start:title.end]
+        if marker_at is not None:  # the post itself: the text without its elect or former marker
+            written = text[start:marker_at] + text[marker_at + len(marker):title.end]
+        return Office(start, title.end, written, title.text,
+                      qualified=start < title.start - len(marker or "") or self.lex.titles.get(title.text, False),
+                      countries=countries, bodies=bodies, elect=bool(elect), former=bool(former))
+
+    def _marker_in_chain(self, text: str, end: int, klass: str) -> str | None:
+        """A marker word of ``klass`` ending at ``end`` (right before a title) that stands inside a title
+        chain: a country or body ends right before it (美国当选总统, 新西兰前总理), or it opens the clause
+        (候任总统). After anything else it belongs to the words before (穆塔里卡当选|总统, 目前|总理)."""
+        marker = self.lex.ends_with(text, end, self.lex.words(klass))
+        if not marker:
+            return None
+        at = end - len(marker)
+        if at == 0 or text[at - 1] in DELIMITERS or self.lex.match_ending_at(text, at, (ORG, COUNTRY)) is not None:
+            return marker
+        return None
 
     def _station_before(self, text: str, end: int) -> int | None:
         """Start of 驻 + a country right before ``end`` (驻华, 驻巴西, 驻联合国 is no country), where an
@@ -359,7 +385,7 @@ class Grammar:
         return bool(word in lex.name_openers or word in lex.name_stops or word in lex.attendance
                     or word in lex.events or word in lex.words("gathering_verb") or word in lex.words("speech_verb")
                     or word in lex.words("gathering_head") or word in lex.words("preposition")
-                    or lex.starts_with(word, 0, lex.name_stops))
+                    or word in lex.words("sentence_adverb") or lex.starts_with(word, 0, lex.name_stops))
 
     def _sandwiched_word(self, text: str, end: int, token_spans) -> Unit | None:
         """A word between two bodies (财经 in 中央|财经|领导小组) belongs to the body."""

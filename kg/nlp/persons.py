@@ -24,6 +24,7 @@ from kg.nlp.lexicon import TITLE, Lexicon
 from kg.nlp.lexicon_matcher import pipeline_lexicon
 from kg.nlp.ner.component import CharNer
 from kg.nlp.ner.name_parts import NamePool
+from kg.nlp.office_changes import START, OfficeChanges, titled_changes
 from kg.nlp.records import (
     PERSON_LABELS,
     Holding,
@@ -59,6 +60,7 @@ class PersonFinder:
         """Read with ``lexicon`` (and the grammar and word lists made from it)."""
         self.lexicon = lexicon
         self.grammar = Grammar(lexicon)
+        self.office_changes = OfficeChanges(self.grammar)
         self.place_endings = [s for s in lexicon.place_suffixes if len(s) >= 2]
 
     def _name_pool(self) -> NamePool | None:
@@ -127,15 +129,18 @@ class PersonFinder:
         foreign: dict[str, bool] = {}
 
         units = doc._.kg_units
+        word_starts = {start for start, _ in token_spans}
         for titled in self.grammar.titled_names(text, token_spans, units):
             persons.append(PersonMention(titled.start, titled.end, titled.name, titled.offices, titled.foreign))
             foreign[titled.name] = foreign.get(titled.name, False) or titled.foreign
-            for office in titled.offices:
+            changes = titled_changes(self.office_changes, text, titled, word_starts)  # 原…, 当选总统
+            for office, change in zip(titled.offices, changes, strict=True):
                 if office.is_post:
-                    holdings.append(Holding(titled.name, office, sentence_of(sentences, titled.start)))
+                    holdings.append(Holding(titled.name, office, sentence_of(sentences, titled.start), change))
         for appointed in self.grammar.appointed_names(text, token_spans, units):  # 任命甲为…厅长
             persons.append(PersonMention(appointed.start, appointed.end, appointed.name, appointed.offices))
-            holdings.append(Holding(appointed.name, appointed.offices[0], sentence_of(sentences, appointed.start)))
+            holdings.append(Holding(appointed.name, appointed.offices[0], sentence_of(sentences, appointed.start),
+                                    START))
         known = {p.name for p in persons}
         self._vouched = self._vouched_foreigners(text, persons)
 
@@ -148,6 +153,7 @@ class PersonFinder:
         self._model_names(doc, persons, known)
         self._listed_names(text, persons, known)
         self._propagate(text, persons, known)
+        self._changes_of_office(text, persons, holdings, units, sentences)
         persons.sort(key=lambda p: (p.start, -p.end))
         kept = _without_overlaps([p for p in persons if self._verdict(p.name)])
         self._shared_titles(text, kept, holdings, sentences)
@@ -157,6 +163,17 @@ class PersonFinder:
         spouses[:] = [s for s in spouses if s.a in names and s.b in names]
         doc = set_persons(doc, kept)
         return set_holdings(doc, holdings)
+
+    def _changes_of_office(self, text: str, persons: list[PersonMention], holdings: list[Holding], units,
+                           sentences) -> None:
+        """Posts taken up and left (免去甲的…职务, 乙当选为…, 丙辞去…职务), as holdings with their change."""
+        mentions = [(p.start, p.end, p.name) for p in persons]
+        known = {p.name for p in persons}
+        for change in self.office_changes.changes(text, mentions, units):
+            if change.name not in known:  # 免去甲的…: a name read after the verb
+                persons.append(PersonMention(change.start, change.end, change.name))
+                known.add(change.name)
+            holdings.append(Holding(change.name, change.office, sentence_of(sentences, change.start), change.change))
 
     def _vouched_foreigners(self, text: str, persons: list[PersonMention]) -> set[str]:
         """Names after a foreign post whose characters the name counts have not all seen, vouched for:

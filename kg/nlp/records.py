@@ -6,7 +6,8 @@
 * ``doc.spans["kg_persons"]``: persons (``span._.kg_name``, ``._.kg_offices``,
   ``._.kg_foreign``), from ``kg_persons``.
 * ``doc.spans["kg_posts"]``: the posts persons hold (``span._.kg_holders``,
-  ``._.kg_office``), from ``kg_persons``.
+  ``._.kg_office``, and ``._.kg_changes``: per holder, a change of office or
+  None), from ``kg_persons``.
 * ``doc.spans["kg_events"]``: one span per sentence that reports events
   (``span._.kg_events``: their :class:`EventRecord`), from ``kg_relations``.
 
@@ -45,11 +46,13 @@ class PersonMention:
 
 @dataclass
 class Holding:
-    """A person holds the post an office names, said in the sentence at ``evidence``."""
+    """A person holds the post an office names, said in the sentence at ``evidence``; ``change`` tells a
+    change of office instead (kg.nlp.office_changes: "start", "end", "former", "elect"; None: held now)."""
 
     person: str
     office: Office
     evidence: tuple[int, int]
+    change: str | None = None
 
 
 @dataclass
@@ -89,7 +92,7 @@ EXTENSIONS = {
     "kg_dates": list,        # DateMention
     "kg_spouses": list,      # Spouses
 }
-SPAN_EXTENSIONS = ("kg_name", "kg_offices", "kg_foreign", "kg_holders", "kg_office", "kg_events")
+SPAN_EXTENSIONS = ("kg_name", "kg_offices", "kg_foreign", "kg_holders", "kg_office", "kg_changes", "kg_events")
 PERSONS, POSTS, EVENTS = "kg_persons", "kg_posts", "kg_events"
 #: NER labels read as persons: kg's own and spaCy's pretrained pipelines'
 PERSON_LABELS = {"PER", "PERSON"}
@@ -146,6 +149,7 @@ def set_holdings(doc: Doc, holdings: list[Holding]) -> Doc:
     doc, spans = token_spans(doc, [(start, end, "POST") for start, end in groups])
     for span, group in zip(spans, groups.values(), strict=True):
         span._.kg_holders, span._.kg_office = [h.person for h in group], group[0].office
+        span._.kg_changes = [h.change for h in group]
     doc.spans[POSTS] = spans
     return doc
 
@@ -155,8 +159,9 @@ def get_holdings(doc: Doc) -> list[Holding]:
     if POSTS not in doc.spans:
         return []
     sentences = sentence_spans(doc)
-    return [Holding(holder, s._.kg_office, sentence_of(sentences, s.start_char))
-            for s in doc.spans[POSTS] for holder in s._.kg_holders]
+    return [Holding(holder, s._.kg_office, sentence_of(sentences, s.start_char), change)
+            for s in doc.spans[POSTS]
+            for holder, change in zip(s._.kg_holders, s._.kg_changes or [None] * len(s._.kg_holders), strict=True)]
 
 
 def set_events(doc: Doc, events: list[EventRecord]) -> Doc:

@@ -60,7 +60,7 @@ def _print_build(args: argparse.Namespace, report) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from kg.rdf.query import answer_within, open_source
+    from kg.rdf.query import answer_within, open_source, parse_bindings
 
     if args.file:
         try:
@@ -71,8 +71,9 @@ def _query(args: argparse.Namespace) -> int:
         text = args.query
     else:
         raise UsageError("give a query or -f FILE.rq")
+    bindings = parse_bindings(args.bind)
     print(answer_within(open_source(args.graph), text, args.format, args.timeout or None,
-                        allow_service=args.allow_service))
+                        allow_service=args.allow_service, bindings=bindings))
     return 0
 
 
@@ -105,8 +106,12 @@ def _stats(args: argparse.Namespace) -> int:
     from kg.out.network import entity_network
     from kg.out.stats import format_stats, graph_stats
     from kg.rdf.store import load_any
+    from kg.rdf.tenures import changed_posts
 
-    print(format_stats(graph_stats(entity_network(load_any(args.graph)), top=args.top)))
+    dataset = load_any(args.graph)
+    stats = graph_stats(entity_network(dataset), top=args.top)
+    stats.post_changes = changed_posts(dataset)
+    print(format_stats(stats))
     return 0
 
 
@@ -185,6 +190,9 @@ def parser() -> argparse.ArgumentParser:
                        help=f"stop a query that runs longer (default {QUERY_TIMEOUT_S:g}; 0 for no limit)")
     query.add_argument("--allow-service", action="store_true",
                        help="let SERVICE clauses query other hosts (off: kg sends no requests)")
+    query.add_argument("--bind", action="append", default=[], metavar="NAME=VALUE",
+                       help="set ?NAME before the query runs (repeatable): <IRI>, a YYYY-MM-DD date, or text "
+                            "(the canned queries in schemas/queries take person=, post=, date=)")
     query.set_defaults(run=_query)
 
     view = sub.add_parser("view", help="the interactive network page of a graph",

@@ -9,6 +9,7 @@ import networkx as nx
 
 from kg.out.network import centrality
 from kg.rdf.query import aligned_table
+from kg.rdf.tenures import PostChange
 from kg.rdf.vocab import KG
 
 #: the relation the meetings network is made of, by its term (the page's name for it may change)
@@ -24,6 +25,7 @@ class GraphStats:
     central_persons: list[tuple[str, float, int]] = field(default_factory=list)  # label, PageRank, degree
     component_sizes: list[int] = field(default_factory=list)
     meetings: list[tuple[str, str, int]] = field(default_factory=list)  # person, person, evidence sentences
+    post_changes: list[PostChange] = field(default_factory=list)  # posts that changed holder
 
 
 def graph_stats(net: nx.MultiDiGraph, top: int = 10) -> GraphStats:
@@ -58,4 +60,8 @@ def format_stats(stats: GraphStats) -> str:
                     [[label, f"{rank:.4f}", str(degree)] for label, rank, degree in stats.central_persons])
     lines += ["", f"meetings network: {len(stats.meetings)} pairs met"]
     lines += aligned_table(["person", "met", "evidence"], [[a, b, str(n)] for a, b, n in stats.meetings])
+    lines += ["", f"posts that changed holder: {len(stats.post_changes)}"]
+    if stats.post_changes:
+        lines += aligned_table(["post", "held by", "over by", "now held by", "since"],
+                               [[c.post, c.before, c.ended, c.after, c.since] for c in stats.post_changes])
     return "\n".join(lines)

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.facts import ArticleFacts, DateValue, Node, NodeKind, Relation
 from kg.rdf.iris import node_iri, statement_iri
+from kg.rdf.tenures import add_event_codes, add_tenures, attested_on
 from kg.rdf.vocab import (
     ALT_LABEL,
     DERIVED_FROM,
@@ -43,6 +44,8 @@ PROPERTIES = {relation: named(term) for relation, term in {
     Relation.ATTENDEE: SDO.attendee, Relation.LOCATION: SDO.location, Relation.START_DATE: SDO.startDate,
     Relation.AUTHOR: SDO.author, Relation.PUBLISHER: SDO.publisher, Relation.MENTIONS: SDO.mentions,
     Relation.VISITOR: KG.visitor, Relation.DESTINATION: KG.destination, Relation.POST_IN: ORG.postIn,
+    Relation.TOOK_UP: KG.tookUpPost, Relation.LEFT: KG.leftPost, Relation.FORMERLY: KG.formerlyHeld,
+    Relation.ELECT: KG.postElect,
 }.items()}
 CLASSES = {kind: named(term) for kind, term in {
     NodeKind.PERSON: SDO.Person, NodeKind.POST: ORG.Post, NodeKind.COUNTRY: SDO.Country,
@@ -118,8 +121,9 @@ def describe_article(add: AddTriple, result: ArticleFacts) -> ox.NamedNode:
     add(iri, named(SDO.identifier), ox.Literal(article.id))
     if article.title:
         add(iri, named(SDO.headline), zh(article.title))
-    if article.date:
-        add(iri, named(SDO.datePublished), ox.Literal(article.date.isoformat(), datatype=DATE))
+    published = attested_on(article)  # the metadata's date, else the dateline's day
+    if published:
+        add(iri, named(SDO.datePublished), ox.Literal(published.isoformat(), datatype=DATE))
     if article.dateline:
         add(iri, named(SDO.dateline), zh(article.dateline.text))
     if article.path:
@@ -129,7 +133,8 @@ def describe_article(add: AddTriple, result: ArticleFacts) -> ox.NamedNode:
 
 
 def build_dataset(results: list[ArticleFacts]) -> ox.Dataset:
-    """All articles' facts as a dataset of per-article named graphs."""
+    """All articles' facts as a dataset of per-article named graphs, and the posts in time that they
+    attest together (:mod:`kg.rdf.tenures`)."""
     dataset = ox.Dataset()
     nodes = [result.nodes() for result in results]
     labels, alts = _labels(results, nodes)
@@ -161,6 +166,8 @@ def build_dataset(results: list[ArticleFacts]) -> ox.Dataset:
                 add(statement, EVIDENCE_AT, at)  # an oa:TextPositionSelector (the range kg.ttl declares)
                 add(at, POSITION_START, ox.Literal(str(fact.start), datatype=XSD_INTEGER))
                 add(at, POSITION_END, ox.Literal(str(fact.end), datatype=XSD_INTEGER))
+    add_tenures(dataset, results)
+    add_event_codes(dataset)
     return dataset
 
 

@@ -84,31 +84,59 @@ def check(query: str, *, allow_service: bool = False) -> None:
                          "unless told to (--allow-service)")
 
 
-def run(source: ox.Store, query: str, *, allow_service: bool = False) -> Answer:
+#: Bindings of query variables to terms, as ``kg query --bind NAME=VALUE`` gives them
+Bindings = dict[ox.Variable, ox.NamedNode | ox.Literal]
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_bindings(pairs: list[str]) -> Bindings:
+    """``NAME=VALUE`` pairs as variable bindings: ``<IRI>`` an IRI, ``YYYY-MM-DD`` an ``xsd:date``, anything
+    else a plain string (compare it with ``STR(?label)``). A malformed pair raises :class:`QueryError`.
+    Oxigraph binds a variable only where the query selects it (``SELECT ?person …``)."""
+    bindings: Bindings = {}
+    for pair in pairs:
+        name, equals, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not equals or not _NAME.fullmatch(name):
+            raise QueryError(f"--bind {pair!r}: give NAME=VALUE (a variable name, then its value)")
+        if value.startswith("<") and value.endswith(">") and len(value) > 2:
+            term: ox.NamedNode | ox.Literal = ox.NamedNode(value[1:-1])
+        elif _DAY.fullmatch(value):
+            term = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+        else:
+            term = ox.Literal(value)
+        bindings[ox.Variable(name)] = term
+    return bindings
+
+
+def run(source: ox.Store, query: str, *, allow_service: bool = False, bindings: Bindings | None = None) -> Answer:
     """Run a SELECT, ASK or CONSTRUCT/DESCRIBE query on a store (see :func:`open_source`), once
-    :func:`check` has passed it."""
+    :func:`check` has passed it; ``bindings`` set variables first (see :func:`parse_bindings`)."""
     check(query, allow_service=allow_service)
-    return _execute(source, query)
+    return _execute(source, query, bindings)
 
 
-def _execute(source: ox.Store, query: str) -> Answer:
+def _execute(source: ox.Store, query: str, bindings: Bindings | None = None) -> Answer:
     try:
-        return query_store(source, query)
-    except (SyntaxError, ValueError, OSError) as exc:
+        return query_store(source, query, bindings)
+    except (SyntaxError, ValueError, OSError, RuntimeError) as exc:
+        # RuntimeError: Oxigraph binds only variables the query selects (SEP-0007 substitution)
         raise QueryError(f"query failed: {' '.join(str(exc).split())[:200]}") from None
 
 
 def answer_within(source: ox.Store, query: str, fmt: str, timeout: float | None, *,
-                  allow_service: bool = False) -> str:
-    """The formatted answer of ``query``, computed in a forked process that is stopped after ``timeout``
-    seconds (None: no limit): Oxigraph cannot be interrupted from Python once a query runs. The query is
-    checked here, once, so a malformed one or a SERVICE clause is reported before any process starts."""
+                  allow_service: bool = False, bindings: Bindings | None = None) -> str:
+    """The formatted answer of ``query`` (``bindings`` set first), computed in a forked process that is
+    stopped after ``timeout`` seconds (None: no limit): Oxigraph cannot be interrupted from Python once a
+    query runs. The query is checked here, once, so a malformed one or a SERVICE clause is reported before
+    any process starts."""
     check(query, allow_service=allow_service)
     if not timeout:
-        return format_result(_execute(source, query), fmt)
+        return format_result(_execute(source, query, bindings), fmt)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_answer_into, args=(sender, source, query, fmt), daemon=True)
+    child = context.Process(target=_answer_into, args=(sender, source, query, fmt, bindings), daemon=True)
     child.start()
     sender.close()
     try:
@@ -127,9 +155,9 @@ def answer_within(source: ox.Store, query: str, fmt: str, timeout: float | None,
     return text
 
 
-def _answer_into(sender, source: ox.Store, query: str, fmt: str) -> None:
+def _answer_into(sender, source: ox.Store, query: str, fmt: str, bindings: Bindings | None) -> None:
     try:
-        sender.send((True, format_result(_execute(source, query), fmt)))
+        sender.send((True, format_result(_execute(source, query, bindings), fmt)))
     except KgError as exc:
         sender.send((False, str(exc)))
     finally:
@@ -175,7 +203,8 @@ def format_result(result: Answer, fmt: str = "table") -> str:
         writer.writerow(names)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
-    lines = aligned_table(names, rows)
+    # A table keeps one line per row: an evidence paragraph's line breaks become spaces.
+    lines = aligned_table(names, [[" ".join(cell.split()) for cell in row] for row in rows])
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 

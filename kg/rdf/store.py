@@ -117,9 +117,11 @@ def memory_store(dataset: ox.Dataset) -> ox.Store:
     return store
 
 
-def query_store(store: ox.Store, text: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-    """Run SPARQL on the store (its default graph is the union of the named graphs), kg's prefixes declared."""
-    return store.query(text, prefixes=prefix_map())
+def query_store(store: ox.Store, text: str, substitutions: dict | None = None,
+                ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run SPARQL on the store (its default graph is the union of the named graphs), kg's prefixes declared;
+    ``substitutions`` binds variables to terms before it runs (``kg query --bind``)."""
+    return store.query(text, prefixes=prefix_map(), substitutions=substitutions or None)
 
 
 def store_dataset(store: ox.Store) -> ox.Dataset:

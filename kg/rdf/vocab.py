@@ -28,6 +28,7 @@ ID = Namespace(BASE + "id/")
 SDO = Namespace("https://schema.org/")
 ORG = Namespace("http://www.w3.org/ns/org#")
 OA = Namespace("http://www.w3.org/ns/oa#")  # W3C Web Annotation: where in a text the evidence stands
+TIME = Namespace("http://www.w3.org/2006/time#")  # W3C OWL-Time: the intervals posts are held in
 
 
 @lru_cache(maxsize=1)
@@ -46,7 +47,7 @@ KG = ClosedNamespace(BASE + "ontology#", _declared_terms(BASE + "ontology#"))
 
 PREFIXES = {
     "kg": KG, "id": ID, "schema": SDO, "org": ORG, "prov": PROV, "rdf": RDF, "rdfs": RDFS,
-    "skos": SKOS, "xsd": XSD, "owl": OWL, "oa": OA,
+    "skos": SKOS, "xsd": XSD, "owl": OWL, "oa": OA, "time": TIME,
 }
 
 
@@ -147,6 +148,7 @@ __all__ = [
     "SKOS",
     "STATEMENT",
     "SUBJECT",
+    "TIME",
     "XSD",
     "A",
     "VocabularyError",

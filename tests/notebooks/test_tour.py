@@ -20,6 +20,8 @@ def test_tour_notebook_executes_without_errors():
     assert "汪洋" in text and "国务院副总理" in text, "the offices table"
     assert "特朗普" in text and "人民大会堂" in text, "the meetings table"
     assert any("image/png" in o.get("data", {}) for o in outputs), "the meetings network is drawn"
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2, "the timeline is drawn"
+    assert "美国总统" in text, "the career table"
     assert any("srcdoc" in o.get("data", {}).get("text/html", "") for o in outputs), "the page is shown inline"
     assert "Glyph" not in text, "the drawing found a CJK font"
 

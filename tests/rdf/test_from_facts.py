@@ -37,7 +37,9 @@ def test_entities_get_stable_iris_and_events_a_digest_of_their_key():
 
 def test_facts_become_typed_triples_in_the_article_graph():
     dataset = build_dataset([facts()])
-    assert {quad.graph_name for quad in dataset} == {node_iri(article_node(ARTICLE))}
+    # the article's graph, and the derived graph of its post-holding (kg.rdf.tenures)
+    assert {quad.graph_name.value for quad in dataset} == {node_iri(article_node(ARTICLE)).value,
+                                                          "https://kg.example/graph/derived"}
     triples = set(rdflib_graph(dataset))
     li, post, talks = (URIRef(node_iri(n).value) for n in (person_node("李强"), POST, TALKS))
     assert (li, RDF.type, SDO.Person) in triples and (post, RDF.type, ORG.Post) in triples

@@ -1,0 +1,196 @@
+"""Posts in time: per person and post, one ``org:Membership`` dated by the articles that attest it.
+
+Each article says what holds on its date (``schema:datePublished``, or the
+dateline's day when the metadata gives none): that a person holds a post
+(``org:holds``), took it up (``kg:tookUpPost``), left it (``kg:leftPost``),
+held it before (``kg:formerlyHeld``, 原/前) or is its holder-elect
+(``kg:postElect``). Gathered over every article of a build, each person and
+post gets one membership in the named graph :data:`DERIVED`
+(``<https://kg.example/graph/derived>``)::
+
+    id:membership/王毅/外交部部长 a org:Membership ;
+        org:member id:person/王毅 ; kg:post id:post/外交部部长 ;
+        kg:firstAttested "2023-07-26"^^xsd:date ; kg:lastAttested "2025-03-07"^^xsd:date ;
+        kg:current true ;
+        org:memberDuring [ a time:Interval ; time:hasBeginning [ time:inXSDDate "2023-07-25" ] ] .
+
+The graph is made from the facts of all articles at assembly, so an
+incremental build (older facts read from the build state) extends the
+intervals exactly as a build from scratch would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from kg.facts import ArticleFacts, Node, Relation
+from kg.facts import article_day as attested_on
+from kg.rdf.iris import node_iri
+from kg.rdf.vocab import BASE, ID, KG, ORG, RDFS, TIME, XSD, A, named, ontology
+
+#: the named graph of what kg derives from all articles together: the memberships, and the CAMEO codes of
+#: the event classes the graph uses (the union, graph.ttl, holds them too)
+DERIVED = ox.NamedNode(BASE + "graph/derived")
+#: what each relation tells about a tenure
+_KINDS = {Relation.HOLDS: "held", Relation.TOOK_UP: "started", Relation.LEFT: "ended",
+          Relation.FORMERLY: "former", Relation.ELECT: "elect"}
+DATE, BOOLEAN = named(XSD.date), named(XSD.boolean)
+
+
+@dataclass
+class Tenure:
+    """What the articles say about one person in one post: the dates of each kind of attestation (None for
+    an article with no date)."""
+
+    held: list[date | None] = field(default_factory=list)
+    started: list[date | None] = field(default_factory=list)
+    ended: list[date | None] = field(default_factory=list)
+    former: list[date | None] = field(default_factory=list)
+    elect: list[date | None] = field(default_factory=list)
+
+    def holding_dates(self) -> list[date]:
+        """Dated attestations that the person held the post (holding now, or taking it up)."""
+        return sorted(d for d in self.held + self.started if d)
+
+    def end(self) -> tuple[bool, date | None]:
+        """Whether the tenure is over by the latest article, and the earliest date by which it was: a
+        departure or a 原/前 on or after the last attestation of holding (an earlier one was followed by a
+        return to the post). An undated one ends a tenure with no dated attestation."""
+        held = self.holding_dates()
+        last = held[-1] if held else None
+        ends = [d for d in self.ended + self.former if d and (last is None or d >= last)]
+        if ends:
+            return True, min(ends)
+        undated = None in self.ended + self.former
+        return undated and last is None, None
+
+    def current(self) -> bool:
+        """Held by the latest article: attested as held, and not ended since."""
+        return bool(self.held or self.started) and not self.end()[0]
+
+
+def gather(results: Iterable[ArticleFacts]) -> dict[tuple[Node, Node], Tenure]:
+    """Every person-post pair the facts speak of, with its attestations (one pair per person key and post
+    key: 俄总统 and 俄罗斯总统 are one post, whatever label each article gives it)."""
+    tenures: dict[tuple[str, str], tuple[Node, Node, Tenure]] = {}
+    for result in results:
+        when = attested_on(result.article)
+        for fact in result.facts:
+            kind = _KINDS.get(fact.relation)
+            if kind is not None and isinstance(fact.object, Node):
+                ident = (str(fact.subject.key), str(fact.object.key))
+                entry = tenures.setdefault(ident, (fact.subject, fact.object, Tenure()))
+                getattr(entry[2], kind).append(when)
+    return {(person, post): tenure for person, post, tenure in tenures.values()}
+
+
+def _day(value: date) -> ox.Literal:
+    return ox.Literal(value.isoformat(), datatype=DATE)
+
+
+def membership_iri(person: Node, post: Node) -> ox.NamedNode:
+    """``id:membership/<person>/<post>``: stable, so separately built graphs merge."""
+    return ox.NamedNode(f"{ID}membership/{quote(str(person.key), safe='')}/{quote(str(post.key), safe='')}")
+
+
+def add_tenures(dataset: ox.Dataset, results: list[ArticleFacts]) -> int:
+    """Add one membership per person and post to ``dataset``'s :data:`DERIVED` graph; how many."""
+    tenures = gather(results)
+    add = dataset.add
+
+    def triple(s, p, o) -> None:
+        add(ox.Quad(s, p, o, DERIVED))
+
+    for (person, post), tenure in sorted(tenures.items(), key=lambda item: membership_iri(*item[0]).value):
+        member = membership_iri(person, post)
+        triple(member, A, named(ORG.Membership))
+        triple(member, named(ORG.member), node_iri(person))
+        triple(member, named(KG.post), node_iri(post))
+        held = tenure.holding_dates()
+        if held:
+            triple(member, named(KG.firstAttested), _day(held[0]))
+            triple(member, named(KG.lastAttested), _day(held[-1]))
+        ended, ended_by = tenure.end()
+        if ended_by:
+            triple(member, named(KG.endedBy), _day(ended_by))
+        elected = sorted(d for d in tenure.elect if d)
+        if elected:
+            triple(member, named(KG.electedOn), _day(elected[0]))
+        triple(member, named(KG.current), ox.Literal("true" if tenure.current() else "false", datatype=BOOLEAN))
+        interval = ox.NamedNode(f"{member.value}/interval")
+        triple(member, named(ORG.memberDuring), interval)
+        triple(interval, A, named(TIME.Interval))
+        starts = sorted(d for d in tenure.started if d)
+        departures = sorted(d for d in tenure.ended if d and (not held or d >= held[-1]))
+        for edge, day in (("hasBeginning", starts[0] if starts else None),
+                          ("hasEnd", departures[0] if ended and departures else None)):
+            if day is not None:
+                instant = ox.NamedNode(f"{member.value}/{'start' if edge == 'hasBeginning' else 'end'}")
+                triple(interval, named(TIME[edge]), instant)
+                triple(instant, A, named(TIME.Instant))
+                triple(instant, named(TIME.inXSDDate), _day(day))
+    return len(tenures)
+
+
+@dataclass(frozen=True)
+class PostChange:
+    """A post that changed holder: ``before`` held it until ``ended`` (the date by which it was over),
+    ``after`` holds it from ``since`` (taken up, or first attested)."""
+
+    post: str
+    before: str
+    ended: str
+    after: str
+    since: str
+
+
+def changed_posts(dataset: ox.Dataset) -> list[PostChange]:
+    """Posts whose tenure of one holder is over while another holder's is current, from the memberships of
+    a built graph (its :data:`DERIVED` graph), in order of post and date."""
+    values: dict[ox.NamedNode, dict[str, object]] = {}
+    labels: dict[object, str] = {}
+    names = {named(KG.post): "post", named(ORG.member): "member", named(KG.current): "current",
+             named(KG.endedBy): "ended", named(KG.firstAttested): "first", named(TIME.inXSDDate): "day",
+             named(ORG.memberDuring): "interval", named(TIME.hasBeginning): "beginning"}
+    label = named(RDFS.label)
+    for quad in dataset:
+        if quad.predicate == label:
+            labels.setdefault(quad.subject, quad.object.value)
+        elif quad.graph_name == DERIVED and quad.predicate in names:
+            values.setdefault(quad.subject, {})[names[quad.predicate]] = quad.object
+    def began(member: dict) -> str:
+        beginning = values.get(values.get(member.get("interval"), {}).get("beginning"), {}).get("day")
+        return (beginning or member.get("first") or ox.Literal("")).value
+    by_post: dict[object, list[dict]] = {}
+    for member in values.values():
+        if "post" in member:
+            by_post.setdefault(member["post"], []).append(member)
+    changes = []
+    for post, members in by_post.items():
+        over = [m for m in members if m["current"].value == "false" and "ended" in m]
+        held = [m for m in members if m["current"].value == "true"]
+        for old in over:
+            for new in held:
+                if new["member"] != old["member"]:
+                    changes.append(PostChange(labels.get(post, post.value), labels.get(old["member"], ""),
+                                              old["ended"].value, labels.get(new["member"], ""), began(new)))
+    return sorted(changes, key=lambda c: (c.post, c.ended, c.since, c.before, c.after))
+
+
+def add_event_codes(dataset: ox.Dataset) -> None:
+    """State in :data:`DERIVED` the CAMEO code ``schemas/kg.ttl`` gives each event class the graph uses, so a
+    query can line kg's events up with GDELT's without the ontology at hand."""
+    used = {quad.object for quad in dataset.quads_for_predicate(A) if quad.object.value.startswith(str(KG))}
+    for klass in sorted(used, key=lambda term: term.value):
+        code = ontology().value(URIRef(klass.value), KG.cameoCode)
+        if code is not None:
+            dataset.add(ox.Quad(klass, named(KG.cameoCode), ox.Literal(str(code)), DERIVED))
+
+
+__all__ = ["DERIVED", "PostChange", "Tenure", "add_event_codes", "add_tenures", "attested_on", "changed_posts", "gather", "membership_iri"]
