@@ -147,9 +147,12 @@ def merge_story_events(results: list[ArticleFacts], pairs: Iterable[tuple[str, s
             continue
         facts = list(dict.fromkeys(replace(fact, subject=remap.get(fact.subject, fact.subject),
                                            object=remap.get(fact.object, fact.object)) for fact in result.facts))
-        # the day an event took from its article: stated with no sentence (the dateline is its evidence)
-        facts += [replace(facts[0], subject=node, relation=Relation.START_DATE, object=day, evidence=None,
-                          start=None, end=None) for node, day in days.items()]
+        # The day an event took from its article, said by the sentence that reports the event (the article's
+        # date is the rest of the evidence).
+        for node, day in days.items():
+            told = next((f for f in facts if f.subject == node and f.evidence), None)
+            facts.append(replace(told or facts[0], subject=node, relation=Relation.START_DATE, object=day,
+                                 **({} if told else {"evidence": None, "start": None, "end": None})))
         aliases = {remap.get(node, node): forms for node, forms in result.aliases.items()}
         merged.append(replace(result, facts=facts, aliases=aliases))
     return merged

@@ -130,3 +130,18 @@ def test_kg_query_binds_from_the_command_line(built):
     assert "posts that changed holder: 1" in stats.stdout, stats.stderr
     bad = run_kg("query", str(built), "-f", str(QUERIES / "holders.rq"), "--bind", "post")
     assert bad.returncode != 0 and "NAME=VALUE" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_memberships_conform_to_the_shapes_and_a_broken_one_does_not(built):
+    import pyoxigraph as ox
+
+    from kg.rdf.tenures import DERIVED
+    from kg.rdf.validate import validate
+
+    dataset = load_any(built)
+    assert validate(dataset) == []
+    member = next(q.subject for q in dataset.quads_for_graph_name(DERIVED)
+                  if q.predicate.value.endswith("#current"))
+    dataset.add(ox.Quad(member, ox.NamedNode("https://kg.example/ontology#current"),
+                        ox.Literal("maybe"), DERIVED))
+    assert validate(dataset)
