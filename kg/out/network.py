@@ -19,6 +19,7 @@ from kg.rdf.vocab import (
     KG,
     LABEL,
     OBJECT,
+    ORG,
     PREDICATE,
     SDO,
     STATEMENT,
@@ -39,7 +40,9 @@ EDGE_TYPES = {named(prop): display_name(prop) for prop in ordered_terms(KG.relat
 SYMMETRIC = {named(prop) for prop in symmetric_properties()}
 MEASURES = ("degree", "pagerank")
 
-PERSON, START_DATE = named(SDO.Person), named(SDO.startDate)
+PERSON, START_DATE, PUBLISHED = named(SDO.Person), named(SDO.startDate), named(SDO.datePublished)
+HOLDS, MEMBER = named(ORG.holds), named(ORG.member)
+MEMBERSHIP_POST, CURRENT = named(KG.post), named(KG.current)
 NAMES = (LABEL, named(SDO.headline), named(SDO.identifier))
 
 #: what the network reads: an index of a dataset's union, or the dataset itself
@@ -65,15 +68,30 @@ def node_label(graph: TripleIndex, node: ox.NamedNode) -> str:
 
 
 def evidence_of(graph: TripleIndex) -> dict[tuple, list[dict[str, str]]]:
-    """(s, p, o) -> the evidence of that fact: [{"sentence", "article"}], article as its headline."""
+    """(s, p, o) -> the evidence of that fact: [{"sentence", "article", "date"}], the article as its
+    headline, the date as the day it speaks for ("" when undated)."""
     out: dict[tuple, list[dict[str, str]]] = {}
     for statement in graph.subjects(A, STATEMENT):
         key = (graph.value(statement, SUBJECT), graph.value(statement, PREDICATE), graph.value(statement, OBJECT))
         article = graph.value(statement, DERIVED_FROM)
         source = node_label(graph, article) if article is not None else ""
+        published = graph.value(article, PUBLISHED) if article is not None else None
         for sentence in graph.objects(statement, EVIDENCE):
-            out.setdefault(key, []).append({"sentence": sentence.value, "article": source})
+            out.setdefault(key, []).append({"sentence": sentence.value, "article": source,
+                                            "date": published.value if published is not None else ""})
     return out
+
+
+def current_holdings(graph: TripleIndex) -> set[tuple]:
+    """(person, post) pairs whose membership (kg.rdf.tenures) is held by the latest article: on the page's
+    time axis they run on past their last attestation."""
+    held = set()
+    for membership, post in graph.subject_objects(MEMBERSHIP_POST):
+        current = graph.value(membership, CURRENT)
+        person = graph.value(membership, MEMBER)
+        if person is not None and current is not None and current.value == "true":
+            held.add((person, post))
+    return held
 
 
 def entity_network(source: Source) -> nx.MultiDiGraph:
@@ -93,6 +111,7 @@ def entity_network(source: Source) -> nx.MultiDiGraph:
                          aliases=sorted(a.value for a in graph.objects(node, ALT_LABEL)),
                          dates=sorted(d.value for d in graph.objects(node, START_DATE)))
     evidence = evidence_of(graph)
+    ongoing = current_holdings(graph)
     for predicate, name in EDGE_TYPES.items():
         for s, o in graph.subject_objects(predicate):
             if s.value not in net or o.value not in net:
@@ -101,9 +120,12 @@ def entity_network(source: Source) -> nx.MultiDiGraph:
             if symmetric and net.has_edge(o.value, s.value, key=name):
                 continue  # one edge for both directions of a symmetric relation
             found = evidence.get((s, predicate, o), []) + evidence.get((o, predicate, s), [])
-            unique = sorted({(e["sentence"], e["article"]) for e in found})
+            unique = sorted({(e["sentence"], e["article"], e["date"]) for e in found})
+            # The days the articles that state it speak for: when the fact is attested (the page's time axis).
             net.add_edge(s.value, o.value, key=name, relation=name, predicate=predicate.value, symmetric=symmetric,
-                         evidence=[{"sentence": t, "article": a} for t, a in unique])
+                         evidence=[{"sentence": t, "article": a, "date": d} for t, a, d in unique],
+                         dates=sorted({d for _, _, d in unique if d}),
+                         ongoing=predicate == HOLDS and (s, o) in ongoing)
     return net
 
 

@@ -232,3 +232,69 @@ def test_html_label_is_text_in_the_panel(browser, tmp_path):
     assert panel(browser)["title"] == EVIL
     assert browser.execute_script("return document.querySelectorAll('#panel img, #controls img').length") == 0
     assert browser.execute_script("return window.kgXss === undefined")
+
+
+DATED = [  # articles written for this test: a minister appointed, attested, then replaced
+    ("appointed", "2023-03-12", "全国人大常委会会议决定，任命周明远为外交部部长。"),
+    ("attested", "2023-10-01", "外交部部长周明远在北京会见斐济总理兰布卡。"),
+    ("removed", "2024-05-20", "全国人大常委会会议决定，免去周明远的外交部部长职务，任命陈立华为外交部部长。"),
+]
+
+
+def dated_page(tmp_path):
+    import json
+
+    from kg.out.batch.build import run_build
+
+    with open(tmp_path / "news.jsonl", "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps({"id": i, "title": i, "date": d, "text": t}, ensure_ascii=False) + "\n"
+                          for i, d, t in DATED)
+    run_build([str(tmp_path / "news.jsonl")], tmp_path / "out", progress=False)
+    return tmp_path / "out" / "graph.html"
+
+
+def test_a_persons_panel_shows_posts_and_events_on_a_time_axis(browser, tmp_path):
+    load(browser, dated_page(tmp_path))
+    search(browser, "周明远")
+    rows = browser.execute_script("""
+        if (document.getElementById('panel-timeline').hidden) { return null; }
+        return Array.from(document.querySelectorAll('#timeline li')).map(function (li) {
+            var bar = li.querySelector('.bar');
+            return {text: li.textContent, left: parseFloat(bar.style.left), width: parseFloat(bar.style.width)}; });""")
+    assert rows, "the timeline is shown"
+    post = next(r for r in rows if "担任" in r["text"] and "外交部部长" in r["text"])
+    assert "2023-03-12 – 2023-10-01" in post["text"] and post["left"] == 0 and post["width"] > 0
+    left = next(r for r in rows if "离任" in r["text"])
+    assert "2024-05-20" in left["text"] and left["left"] > 95
+    meeting = next(r for r in rows if "会见" in r["text"] and "2023-10-01" in r["text"])
+    assert 0 < meeting["left"] < 100
+
+
+def test_the_date_fields_show_what_held_in_their_span(browser, tmp_path):
+    load(browser, dated_page(tmp_path))
+    shown = """return window.kgNetwork.body.data.edges.get().filter(function (e) { return e.relation === '担任 holds'; })
+                .map(function (e) { var n = window.kgNetwork.body.data.nodes;
+                                    return n.get(e.from).fullLabel + '→' + n.get(e.to).fullLabel; })
+                .filter(function (text) { return text.endsWith('外交部部长'); }).sort();"""
+    assert browser.execute_script(shown) == ["周明远→外交部部长", "陈立华→外交部部长"]
+
+    def set_date(field: str, value: str) -> None:
+        browser.execute_script("var box = document.getElementById(arguments[0]); box.value = arguments[1];"
+                               "box.dispatchEvent(new Event('change'));", field, value)
+
+    set_date("date-from", "2024-06-01")
+    assert browser.execute_script(shown) == ["陈立华→外交部部长"]  # the removed minister's tenure is before it
+    set_date("date-from", "2023-01-01")
+    set_date("date-to", "2023-12-31")
+    assert browser.execute_script(shown) == ["周明远→外交部部长"]
+    events = "return window.kgNetwork.body.data.nodes.get().filter(function (n) { return n.dates.length; }).length"
+    assert browser.execute_script(events) == 1  # the meeting of 2023-10-01
+    set_date("date-to", "2023-06-30")
+    assert browser.execute_script(events) == 0
+
+
+def test_a_post_still_held_runs_to_the_end_of_the_axis(browser, tmp_path):
+    load(browser, dated_page(tmp_path))
+    search(browser, "陈立华")
+    text = browser.execute_script("return document.getElementById('timeline').textContent")
+    assert "外交部部长" in text and "still held" in text

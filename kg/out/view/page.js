@@ -18,8 +18,27 @@
   var edges = new vis.DataSet(data.edges);
   var hiddenKinds = {};
   var hiddenRelations = {};
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenKinds[n.kind]; } });
-  var edgeView = new vis.DataView(edges, { filter: function (e) { return !hiddenRelations[e.relation]; } });
+  // The span of dates shown (the from/to fields): a fact or event is shown when the days the articles
+  // attest it overlap the span; what has no full date (no year) is always shown.
+  var span = { from: "", to: "" };
+  function fullDates(dates) { return (dates || []).filter(function (d) { return /^\d{4}-\d\d-\d\d$/.test(d); }); }
+  // A post still held by the latest article (ongoing) runs on past its last attestation.
+  function inSpan(dates, ongoing) {
+    var days = fullDates(dates).sort();
+    if (!days.length || (!span.from && !span.to)) { return true; }
+    return (!span.to || days[0] <= span.to) && (!span.from || ongoing || days[days.length - 1] >= span.from);
+  }
+  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenKinds[n.kind] && inSpan(n.dates); } });
+  var edgeView = new vis.DataView(edges, { filter: function (e) {
+    return !hiddenRelations[e.relation] && inSpan(e.dates, e.ongoing);
+  } });
+  ["from", "to"].forEach(function (end) {
+    document.getElementById("date-" + end).addEventListener("change", function (event) {
+      span[end] = event.target.value;
+      nodeView.refresh();
+      edgeView.refresh();
+    });
+  });
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView },
                                 data.options);
   var started = performance.now();
@@ -80,13 +99,54 @@
       item.appendChild(link);
       fact.evidence.forEach(function (ev) {
         var quote = el("blockquote", "「" + ev.sentence + "」", "evidence");
-        quote.appendChild(el("div", "— " + ev.article, "source"));
+        quote.appendChild(el("div", "— " + ev.article + (ev.date ? " · " + ev.date : ""), "source"));
         item.appendChild(quote);
       });
       list.appendChild(item);
     });
     if (!facts.length) { list.appendChild(el("li", "(无 none)")); }
+    showTimeline(id, facts);
     panel.hidden = false;
+  }
+
+  // A node's posts and events on one time axis: a post from the first to the last day an article attests
+  // it, an event at its date; only what has full dates.
+  function showTimeline(id, facts) {
+    var rows = [];
+    facts.forEach(function (fact) {
+      var other = nodes.get(fact.from === id ? fact.to : fact.from);
+      if (!other) { return; }
+      var isEvent = fullDates(other.dates).length > 0;
+      var days = (isEvent ? fullDates(other.dates) : fullDates(fact.dates)).sort();
+      if (days.length) {
+        rows.push({ label: fact.relation.split(" ")[0] + " " + other.fullLabel, first: days[0],
+                    last: days[days.length - 1], event: isEvent, ongoing: !isEvent && fact.ongoing });
+      }
+    });
+    var section = document.getElementById("panel-timeline");
+    var list = document.getElementById("timeline");
+    list.replaceChildren();
+    section.hidden = !rows.length;
+    if (!rows.length) { return; }
+    rows.sort(function (a, b) { return a.first < b.first ? -1 : a.first > b.first ? 1 : a.label < b.label ? -1 : 1; });
+    var lo = Date.parse(rows[0].first);
+    var hi = Math.max.apply(null, rows.map(function (r) { return Date.parse(r.last); }));
+    var range = Math.max(hi - lo, 1);
+    rows.forEach(function (row) {
+      var item = el("li", undefined, row.event ? "event" : "post");
+      item.appendChild(el("div", row.label));
+      var when = row.first === row.last ? row.first : row.first + " – " + row.last;
+      item.appendChild(el("div", row.ongoing ? when + "（现任 still held）" : when, "when"));
+      var track = el("div", undefined, "track");
+      var bar = el("div", undefined, "bar");
+      var left = 100 * (Date.parse(row.first) - lo) / range;
+      bar.style.left = Math.min(left, 98.5) + "%";  // a dot at the axis's end stays on the track
+      // a post still held runs to the axis's end
+      bar.style.width = (row.ongoing ? 100 - left : 100 * (Date.parse(row.last) - Date.parse(row.first)) / range) + "%";
+      track.appendChild(bar);
+      item.appendChild(track);
+      list.appendChild(item);
+    });
   }
   document.getElementById("panel-close").addEventListener("click", function () { panel.hidden = true; });
   network.on("click", function (params) {

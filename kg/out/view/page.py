@@ -66,7 +66,8 @@ def build_network(graph: Source | nx.MultiDiGraph, size: str = "degree") -> Netw
         sentences = [e["sentence"] for e in data["evidence"]]
         title = name + ("\n" + "\n".join(f"「{t}」" for t in sorted(set(sentences))) if sentences else "")
         page.add_edge(str(s), str(o), label=name.split()[0], title=title, relation=name,
-                      evidence=data["evidence"], arrows="" if data["symmetric"] else "to")
+                      evidence=data["evidence"], dates=data["dates"], ongoing=data["ongoing"],
+                      arrows="" if data["symmetric"] else "to")
     return page
 
 
