@@ -236,7 +236,9 @@ class Grammar:
             if unit.kind == COUNTRY:
                 countries.insert(0, self.lex.country_name(unit.text) or unit.text)
             else:
-                bodies.insert(0, unit.text + (title.text[0] if shared and unit.end == title.start else ""))
+                # 经济发展|部长 shares 部 with its title; 外交部|部长 does not (its body is whole already)
+                joined = shared and unit.end == title.start and not unit.text.endswith(title.text[0])
+                bodies.insert(0, unit.text + (title.text[0] if joined else ""))
             start = unit.start
             taken += 1
         # A chain must not start with a word that only joins bodies (财经 in 中央财经领导小组 is fine).

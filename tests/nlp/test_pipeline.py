@@ -321,3 +321,10 @@ def test_consultations_are_talks_with_their_place(extract_text):
     facts = extract_text("国务院副总理丁学祥与美国财政部长斯科特在马来西亚吉隆坡举行中美经贸磋商。")
     assert frozenset({"丁学祥", "斯科特"}) in {frozenset(pair) for pair in relation_pairs(facts, "met")}
     assert any("磋商" in event and place == "马来西亚吉隆坡" for event, place in relation_pairs(facts, "location"))
+
+
+def test_a_whole_body_before_a_title_that_starts_with_its_ending_is_kept_whole(extract_text):
+    facts = extract_text("外交部部长王毅出席。俄罗斯经济发展部长列舍特尼科夫出席。")
+    post_in = relation_pairs(facts, "postIn")
+    assert ("外交部部长", "外交部") in post_in  # not 外交部部
+    assert ("俄罗斯经济发展部长", "经济发展部") in post_in  # 经济发展|部长 shares 部 with its title
