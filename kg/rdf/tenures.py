@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -37,6 +37,8 @@ from kg.rdf.vocab import BASE, ID, KG, ORG, RDFS, TIME, XSD, A, named, ontology
 #: the named graph of what kg derives from all articles together: the memberships, and the CAMEO codes of
 #: the event classes the graph uses (the union, graph.ttl, holds them too)
 DERIVED = ox.NamedNode(BASE + "graph/derived")
+#: a post not attested this long before the person's latest attested post is taken as no longer held
+STALE_AFTER = timedelta(days=365)
 #: what each relation tells about a tenure
 _KINDS = {Relation.HOLDS: "held", Relation.TOOK_UP: "started", Relation.LEFT: "ended",
           Relation.FORMERLY: "former", Relation.ELECT: "elect"}
@@ -70,9 +72,14 @@ class Tenure:
         undated = None in self.ended + self.former
         return undated and last is None, None
 
-    def current(self) -> bool:
-        """Held by the latest article: attested as held, and not ended since."""
-        return bool(self.held or self.started) and not self.end()[0]
+    def current(self, person_latest: date | None = None) -> bool:
+        """Held by the latest article: attested as held, not ended since, and not left behind: news names
+        officials by their present posts, so a post last attested more than :data:`STALE_AFTER` before the
+        person's latest attested post (上海市委书记 in 2020, 国务院总理 in 2025) is taken as over."""
+        if not (self.held or self.started) or self.end()[0]:
+            return False
+        held = self.holding_dates()
+        return not (held and person_latest and held[-1] < person_latest - STALE_AFTER)
 
 
 def gather(results: Iterable[ArticleFacts]) -> dict[tuple[Node, Node], Tenure]:
@@ -107,6 +114,11 @@ def add_tenures(dataset: ox.Dataset, results: list[ArticleFacts]) -> int:
     def triple(s, p, o) -> None:
         add(ox.Quad(s, p, o, DERIVED))
 
+    latest: dict[object, date] = {}  # per person, the latest day any post of theirs is attested
+    for (person, _), tenure in tenures.items():
+        held = tenure.holding_dates()
+        if held and (person.key not in latest or held[-1] > latest[person.key]):
+            latest[person.key] = held[-1]
     for (person, post), tenure in sorted(tenures.items(), key=lambda item: membership_iri(*item[0]).value):
         member = membership_iri(person, post)
         triple(member, A, named(ORG.Membership))
@@ -122,7 +134,8 @@ def add_tenures(dataset: ox.Dataset, results: list[ArticleFacts]) -> int:
         elected = sorted(d for d in tenure.elect if d)
         if elected:
             triple(member, named(KG.electedOn), _day(elected[0]))
-        triple(member, named(KG.current), ox.Literal("true" if tenure.current() else "false", datatype=BOOLEAN))
+        current = tenure.current(latest.get(person.key))
+        triple(member, named(KG.current), ox.Literal("true" if current else "false", datatype=BOOLEAN))
         interval = ox.NamedNode(f"{member.value}/interval")
         triple(member, named(ORG.memberDuring), interval)
         triple(interval, A, named(TIME.Interval))

@@ -145,3 +145,14 @@ def test_memberships_conform_to_the_shapes_and_a_broken_one_does_not(built):
     dataset.add(ox.Quad(member, ox.NamedNode("https://kg.example/ontology#current"),
                         ox.Literal("maybe"), DERIVED))
     assert validate(dataset)
+
+
+def test_a_post_left_behind_by_a_later_one_is_no_longer_current(tmp_path):
+    write_articles(tmp_path / "news.jsonl", [
+        ("old", "2020-12-05", "上海市委书记林海峰会见客人。"),
+        ("new", "2025-03-05", "国务院副总理林海峰出席会议。"),
+    ])
+    run_build([str(tmp_path / "news.jsonl")], tmp_path / "out", progress=False)
+    career = {row["post"]: row["current"] for row in rows(tmp_path / "out" / "graph.trig", "career.rq",
+                                                           person="林海峰")}
+    assert career == {"上海市委书记": "false", "国务院副总理": "true"}
