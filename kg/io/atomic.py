@@ -20,6 +20,7 @@ def atomic_open(path: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a file kg writes is readable as any file is
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
@@ -28,6 +29,13 @@ def atomic_open(path: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    """The process's file-mode mask (read by setting it, then setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -185,7 +185,9 @@ def parser() -> argparse.ArgumentParser:
                                      "from kg build --store (queried in Oxigraph)")
     query.add_argument("query", nargs="?", help="the query text")
     query.add_argument("-f", "--file", help="read the query from a .rq file")
-    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    query.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table",
+                       help="table for people (IRIs shortened, cut to the terminal); csv, tsv and json are the "
+                            "SPARQL 1.1 result formats with absolute IRIs (default table)")
     query.add_argument("--timeout", type=float, default=QUERY_TIMEOUT_S, metavar="SECONDS",
                        help=f"stop a query that runs longer (default {QUERY_TIMEOUT_S:g}; 0 for no limit)")
     query.add_argument("--allow-service", action="store_true",
@@ -224,7 +226,9 @@ def parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="counts, central persons, components and the meetings network",
                            description="Analyse the entity network with networkx.")
     stats.add_argument("graph", help="graph file or store folder")
-    stats.add_argument("--top", type=int, default=10, help="how many central persons to list (default 10)")
+    stats.add_argument("--top", type=int, default=10,
+                       help="how many rows each ranked table lists: central persons, meeting pairs, posts that "
+                            "changed holder (default 10)")
     stats.set_defaults(run=_stats)
 
     validate = sub.add_parser("validate", help="check a graph against kg's SHACL shapes",

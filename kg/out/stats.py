@@ -26,6 +26,7 @@ class GraphStats:
     component_sizes: list[int] = field(default_factory=list)
     meetings: list[tuple[str, str, int]] = field(default_factory=list)  # person, person, evidence sentences
     post_changes: list[PostChange] = field(default_factory=list)  # posts that changed holder
+    top: int = 10  # how many rows the ranked tables list
 
 
 def graph_stats(net: nx.MultiDiGraph, top: int = 10) -> GraphStats:
@@ -42,6 +43,7 @@ def graph_stats(net: nx.MultiDiGraph, top: int = 10) -> GraphStats:
     meetings = [(net.nodes[a]["label"], net.nodes[b]["label"], len(data["evidence"]))
                 for a, b, data in net.edges(data=True) if data["predicate"] == MET]
     stats.meetings = sorted(tuple(sorted(pair[:2])) + (pair[2],) for pair in meetings)
+    stats.top = top
     return stats
 
 
@@ -59,9 +61,16 @@ def format_stats(stats: GraphStats) -> str:
     lines += aligned_table(["person", "pagerank", "degree"],
                     [[label, f"{rank:.4f}", str(degree)] for label, rank, degree in stats.central_persons])
     lines += ["", f"meetings network: {len(stats.meetings)} pairs met"]
-    lines += aligned_table(["person", "met", "evidence"], [[a, b, str(n)] for a, b, n in stats.meetings])
+    # the pairs with the most evidence first, as many as --top
+    shown = sorted(stats.meetings, key=lambda m: (-m[2], m[0], m[1]))[:stats.top]
+    lines += aligned_table(["person", "met", "evidence"], [[a, b, str(n)] for a, b, n in shown])
+    if len(stats.meetings) > len(shown):
+        lines.append(f"... and {len(stats.meetings) - len(shown)} more pairs (--top N lists more)")
     lines += ["", f"posts that changed holder: {len(stats.post_changes)}"]
     if stats.post_changes:
+        changes = stats.post_changes[:stats.top]
         lines += aligned_table(["post", "held by", "over by", "now held by", "since"],
-                               [[c.post, c.before, c.ended, c.after, c.since] for c in stats.post_changes])
+                               [[c.post, c.before, c.ended, c.after, c.since] for c in changes])
+        if len(stats.post_changes) > len(changes):
+            lines.append(f"... and {len(stats.post_changes) - len(changes)} more (--top N lists more)")
     return "\n".join(lines)

@@ -7,11 +7,9 @@ its one-line message with the error's position.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import multiprocessing
 import re
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,10 +43,19 @@ def _position(query: str, exc: Exception) -> str:
     return f"line {line}, column {col}" if line is not None else "unknown position"
 
 
+#: the first keyword of a SPARQL Update operation (after any PREFIX and BASE declarations)
+_UPDATE = re.compile(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+                     r"(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+
+
 def prepare(query: str):
-    """Parse ``query`` with kg's prefixes predeclared; raise :class:`QueryError` on bad syntax."""
+    """Parse ``query`` with kg's prefixes predeclared; raise :class:`QueryError` on bad syntax, and on an
+    update (kg answers queries; a graph is changed only by kg build)."""
     if not query.strip():
         raise QueryError("empty query")
+    if _UPDATE.match(query):
+        raise QueryError("this is a SPARQL Update; kg query answers SELECT, ASK, CONSTRUCT and DESCRIBE "
+                         "(a graph changes only through kg build)")
     try:
         return prepareQuery(query, initNs=dict(PREFIXES))
     except Exception as exc:  # noqa: BLE001 - pyparsing and rdflib raise several types
@@ -185,28 +192,57 @@ def _cell(value) -> str:
     return value.value
 
 
-def format_result(result: Answer, fmt: str = "table") -> str:
-    """Text of a query answer: ``table`` (aligned columns), ``csv`` or ``json``."""
-    if isinstance(result, ox.QueryBoolean):
-        answer = bool(result)
-        return json.dumps({"boolean": answer}) if fmt == "json" else ("true" if answer else "false")
+#: the SPARQL 1.1 result formats other tools read, written by Oxigraph's own serializers
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                  "tsv": ox.QueryResultsFormat.TSV}
+#: the narrowest a table column is cut to when the table is wider than the terminal
+MIN_COLUMN = 12
+
+
+def format_result(result: Answer, fmt: str = "table", width: int | None = None) -> str:
+    """Text of a query answer. ``json``, ``csv`` and ``tsv`` are the SPARQL 1.1 Query Results JSON, CSV and
+    TSV formats (absolute IRIs, as other tools read them); ``table`` is for people: IRIs in kg's prefixes
+    shortened, one line per row, long cells cut to fit ``width`` columns (the terminal's by default). A
+    CONSTRUCT or DESCRIBE answer is Turtle, or JSON-LD for ``json``."""
     if isinstance(result, ox.QueryTriples):
         triples = [(t.subject, t.predicate, t.object) for t in result]
         return triples_bytes(triples, FORMATS["jsonld" if fmt == "json" else "turtle"][0]).decode("utf-8")
+    if fmt in RESULT_FORMATS:
+        return result.serialize(format=RESULT_FORMATS[fmt]).decode("utf-8").rstrip("\r\n")
+    if isinstance(result, ox.QueryBoolean):
+        return "true" if bool(result) else "false"
     names = [v.value for v in result.variables]
-    rows = [[_cell(row[i]) for i in range(len(names))] for row in result]
-    if fmt == "json":
-        return json.dumps([dict(zip(names, row)) for row in rows], ensure_ascii=False, indent=1)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
-        return buffer.getvalue().rstrip("\n")
     # A table keeps one line per row: an evidence paragraph's line breaks become spaces.
-    lines = aligned_table(names, [[" ".join(cell.split()) for cell in row] for row in rows])
+    rows = [[" ".join(_cell(row[i]).split()) for i in range(len(names))] for row in result]
+    lines = aligned_table(names, fitted(names, rows, width or shutil.get_terminal_size().columns))
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
+
+
+def fitted(header: list[str], rows: list[list[str]], width: int) -> list[list[str]]:
+    """``rows`` with the widest cells cut (…) until a table of them fits ``width`` columns, no column
+    narrower than its header or :data:`MIN_COLUMN`."""
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    floor = [max(MIN_COLUMN, display_width(h)) for h in header]
+    while sum(widths) + 2 * (len(widths) - 1) > width:
+        widest = max(range(len(widths)), key=lambda i: widths[i] - floor[i])
+        if widths[widest] <= floor[widest]:
+            break
+        widths[widest] -= 1
+    return [[_cut(cell, w) for cell, w in zip(row, widths, strict=True)] for row in rows]
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns, ending in … when cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 1
+    for char in text:
+        used += display_width(char)
+        if used > width:
+            break
+        out.append(char)
+    return "".join(out) + "…"
 
 
 def aligned_table(header: list[str], rows: list[list[str]]) -> list[str]:

@@ -45,7 +45,9 @@ def built(tmp_path_factory):
 def rows(graph, query_file: str, **bound: str) -> list[dict[str, str]]:
     answer = run(open_source(str(graph)), (QUERIES / query_file).read_text(encoding="utf-8"),
                  bindings=parse_bindings([f"{k}={v}" for k, v in bound.items()]))
-    return json.loads(format_result(answer, "json"))
+    document = json.loads(format_result(answer, "json"))  # SPARQL 1.1 Query Results JSON; unbound: ""
+    return [{name: row.get(name, {}).get("value", "") for name in document["head"]["vars"]}
+            for row in document["results"]["bindings"]]
 
 
 def test_changes_of_office_are_read_from_the_text(extract_text):

@@ -111,3 +111,13 @@ def test_a_large_graph_page_draws_the_most_connected_entities(built):
     assert len(data["nodes"]) == 10
     assert {"习近平", "特朗普"} <= {n["fullLabel"] for n in data["nodes"]}
     assert f"10 of {len(entity_network(graph))} entities" in page
+
+
+def test_stats_top_limits_the_meeting_pairs_too(built):
+    from kg.out.stats import format_stats
+
+    stats = graph_stats(sample_network(built), top=1)
+    stats.meetings = [("甲", "乙", 3), ("丙", "丁", 5), ("戊", "己", 1)]
+    text = format_stats(stats)
+    meetings = text.split("meetings network")[1].split("posts that changed holder")[0]
+    assert "丙" in meetings and "甲" not in meetings and "2 more pairs" in meetings
