@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import nbformat
 from conftest import ROOT
 from nbclient import NotebookClient
@@ -10,6 +13,7 @@ NOTEBOOK = ROOT / "notebooks" / "tour.ipynb"
 
 
 def test_tour_notebook_executes_without_errors():
+    before = set(Path(tempfile.gettempdir()).glob("kg-tour-*"))
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     # nbclient raises CellExecutionError on the first failing cell.
     NotebookClient(notebook, timeout=600, kernel_name="python3",
@@ -24,6 +28,18 @@ def test_tour_notebook_executes_without_errors():
     assert "美国总统" in text, "the career table"
     assert any("srcdoc" in o.get("data", {}).get("text/html", "") for o in outputs), "the page is shown inline"
     assert "Glyph" not in text, "the drawing found a CJK font"
+    assert set(Path(tempfile.gettempdir()).glob("kg-tour-*")) <= before, "the tour removes its folder"
+
+
+def test_nbconvert_is_installed_to_run_the_notebook():
+    import shutil
+    import subprocess
+    import sys
+
+    jupyter = shutil.which("jupyter", path=str(Path(sys.executable).parent))
+    assert jupyter, "jupyter (nbconvert's command) is in the .venv"
+    version = subprocess.run([jupyter, "nbconvert", "--version"], capture_output=True, text=True, check=False)
+    assert version.returncode == 0 and version.stdout.strip(), version.stderr
 
 
 def test_notebook_is_committed_without_outputs():
