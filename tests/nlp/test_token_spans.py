@@ -6,13 +6,17 @@ import pytest
 from spacy.lang.zh import Chinese
 from spacy.tokens import Doc, Span
 
+from kg.nlp import token_spans as token_spans_module
 from kg.nlp.token_spans import segmenter_words, split_tokens_at, token_spans
 
 WORDS = ["外交部长王毅", "昨天", "抵达", "。", "他", "会见", "了", "刘鹤", "。"]
 
 
-@pytest.fixture()
-def doc() -> Doc:
+@pytest.fixture(params=["in place", "rebuilt"])
+def doc(request, monkeypatch) -> Doc:
+    """The same Doc, cut by spaCy's retokenizer (a few cuts) or rebuilt (many): both keep the same things."""
+    if request.param == "rebuilt":
+        monkeypatch.setattr(token_spans_module, "MAX_CUTS_IN_PLACE", 0)
     nlp = Chinese()
     doc = Doc(nlp.vocab, words=WORDS, spaces=[False] * len(WORDS),
               sent_starts=[True, False, False, False, True, False, False, False, False])
