@@ -177,9 +177,12 @@ def changed_posts(dataset: ox.Dataset) -> list[PostChange]:
             labels.setdefault(quad.subject, quad.object.value)
         elif quad.graph_name == DERIVED and quad.predicate in names:
             values.setdefault(quad.subject, {})[names[quad.predicate]] = quad.object
+
     def began(member: dict) -> str:
+        """The day a tenure began: taken up (its interval's beginning), else first attested."""
         beginning = values.get(values.get(member.get("interval"), {}).get("beginning"), {}).get("day")
         return (beginning or member.get("first") or ox.Literal("")).value
+
     by_post: dict[object, list[dict]] = {}
     for member in values.values():
         if "post" in member:
