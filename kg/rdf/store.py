@@ -14,12 +14,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.io.atomic import replace_link
 from kg.rdf.files import GraphFileError, load_dataset
+from kg.rdf.triples import union_triples
 from kg.rdf.vocab import prefix_map
 
 #: a file kg writes into every store it makes, so a folder is known for a store before it is opened
@@ -99,13 +101,18 @@ def data_folder(path: str | Path) -> Path:
     return Path(path) / "data"
 
 
-UNION_UPDATE = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+def union_quads(dataset: ox.Dataset) -> Iterator[ox.Quad]:
+    """The union of ``dataset``'s named graphs as default-graph quads (each triple once)."""
+    default = ox.DefaultGraph()
+    return (ox.Quad(s, p, o, default) for s, p, o in union_triples(dataset))
 
 
 def load_store_into(store: ox.Store, dataset: ox.Dataset) -> None:
-    """Add ``dataset``'s quads to an open store, and the union of its named graphs to its default graph."""
+    """Add ``dataset``'s quads to an open store, and the union of its named graphs to its default graph,
+    both through Oxigraph's bulk loader (the union computed here: a SPARQL INSERT of it took 15 s of the 20
+    s that 470k quads took to load)."""
     store.bulk_extend(dataset)
-    store.update(UNION_UPDATE)
+    store.bulk_extend(union_quads(dataset))
     store.flush()
 
 
@@ -113,7 +120,7 @@ def memory_store(dataset: ox.Dataset) -> ox.Store:
     """An in-memory store of ``dataset`` laid out as kg's stores are (the union as the default graph)."""
     store = ox.Store()
     store.extend(dataset)
-    store.update(UNION_UPDATE)
+    store.extend(union_quads(dataset))
     return store
 
 
