@@ -66,9 +66,10 @@ class OfficeChanges:
                     if office is not None:
                         found.append(Change(cursor, end, text[cursor:end], office, END))
                 pos = text.find(verb, cursor)
-        starting, leaving = self.lex.words("start_verb"), self.lex.words("leave_verb")
+        starting = self.lex.words("start_verb")
+        verbs = [*starting, *self.lex.words("leave_verb")]  # once per text, not per person
         for start, end, name in persons:
-            verb = self.lex.starts_with(text, end, list(starting) + list(leaving))
+            verb = self.lex.starts_with(text, end, verbs)
             if verb:
                 office = self._post_from(text, end + len(verb), titles)
                 if office is not None:

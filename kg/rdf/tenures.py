@@ -32,6 +32,7 @@ from rdflib import URIRef
 from kg.facts import ArticleFacts, Node, Relation
 from kg.facts import article_day as attested_on
 from kg.rdf.iris import node_iri
+from kg.rdf.triples import TripleIndex
 from kg.rdf.vocab import BASE, ID, KG, ORG, RDFS, TIME, XSD, A, named, ontology
 
 #: the named graph of what kg derives from all articles together: the memberships, and the CAMEO codes of
@@ -164,38 +165,32 @@ class PostChange:
 
 
 def changed_posts(dataset: ox.Dataset) -> list[PostChange]:
-    """Posts whose tenure of one holder is over while another holder's is current, from the memberships of
-    a built graph (its :data:`DERIVED` graph), in order of post and date."""
-    values: dict[ox.NamedNode, dict[str, object]] = {}
-    labels: dict[object, str] = {}
-    names = {named(KG.post): "post", named(ORG.member): "member", named(KG.current): "current",
-             named(KG.endedBy): "ended", named(KG.firstAttested): "first", named(TIME.inXSDDate): "day",
-             named(ORG.memberDuring): "interval", named(TIME.hasBeginning): "beginning"}
-    label = named(RDFS.label)
-    for quad in dataset:
-        if quad.predicate == label:
-            labels.setdefault(quad.subject, quad.object.value)
-        elif quad.graph_name == DERIVED and quad.predicate in names:
-            values.setdefault(quad.subject, {})[names[quad.predicate]] = quad.object
+    """Posts whose tenure of one holder is over (an end reported) while another holder's is current, from
+    the memberships of a built graph, in order of post and date."""
+    graph = TripleIndex.of(dataset)
 
-    def began(member: dict) -> str:
-        """The day a tenure began: taken up (its interval's beginning), else first attested."""
-        beginning = values.get(values.get(member.get("interval"), {}).get("beginning"), {}).get("day")
-        return (beginning or member.get("first") or ox.Literal("")).value
+    def label(node) -> str:
+        found = graph.value(node, named(RDFS.label))
+        return found.value if found is not None else node.value
 
-    by_post: dict[object, list[dict]] = {}
-    for member in values.values():
-        if "post" in member:
-            by_post.setdefault(member["post"], []).append(member)
+    def value(node, term) -> str:
+        found = graph.value(node, named(term)) if node is not None else None
+        return found.value if found is not None else ""
+
+    by_post: dict[object, list] = {}
+    for membership, post in graph.subject_objects(named(KG.post)):
+        by_post.setdefault(post, []).append(membership)
     changes = []
     for post, members in by_post.items():
-        over = [m for m in members if m["current"].value == "false" and "ended" in m]
-        held = [m for m in members if m["current"].value == "true"]
+        over = [m for m in members if value(m, KG.current) == "false" and value(m, KG.endedBy)]
+        held = [m for m in members if value(m, KG.current) == "true"]
         for old in over:
             for new in held:
-                if new["member"] != old["member"]:
-                    changes.append(PostChange(labels.get(post, post.value), labels.get(old["member"], ""),
-                                              old["ended"].value, labels.get(new["member"], ""), began(new)))
+                before, after = graph.value(old, named(ORG.member)), graph.value(new, named(ORG.member))
+                if before != after:
+                    beginning = graph.value(graph.value(new, named(ORG.memberDuring)), named(TIME.hasBeginning))
+                    since = value(beginning, TIME.inXSDDate) or value(new, KG.firstAttested)  # taken up, or first seen
+                    changes.append(PostChange(label(post), label(before), value(old, KG.endedBy), label(after), since))
     return sorted(changes, key=lambda c: (c.post, c.ended, c.since, c.before, c.after))
 
 
