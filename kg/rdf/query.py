@@ -99,7 +99,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 def parse_bindings(pairs: list[str]) -> Bindings:
     """``NAME=VALUE`` pairs as variable bindings: ``<IRI>`` an IRI, ``YYYY-MM-DD`` an ``xsd:date``, anything
-    else a plain string (compare it with ``STR(?label)``). A malformed pair raises :class:`QueryError`.
+    else a plain string (the canned queries look it up as a Chinese label). A malformed pair raises
+    :class:`QueryError`.
     Oxigraph binds a variable only where the query selects it (``SELECT ?person …``)."""
     bindings: Bindings = {}
     for pair in pairs:
