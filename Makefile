@@ -30,11 +30,11 @@ demo: setup
 
 # Debian's Chromium, its driver and CJK fonts for the browser tests.
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! command -v curl >/dev/null \
 	    || ! fc-list 2>/dev/null | grep -qi 'noto.*cjk'; then \
-	  echo "installing chromium, chromium-driver, fonts-noto-cjk"; \
+	  echo "installing chromium, chromium-driver, fonts-noto-cjk, curl"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium chromium-driver fonts-noto-cjk >/dev/null; \
+	    chromium chromium-driver fonts-noto-cjk curl >/dev/null; \
 	fi
 
 test: setup browser-deps

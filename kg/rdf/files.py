@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import KgError
+from kg.rdf.iris import readable_iri
 from kg.rdf.triples import union_triples
 from kg.rdf.vocab import prefix_map
 
@@ -33,6 +34,8 @@ DATASET_FORMATS = {ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS, ox.RdfFormat.JSON_LD
 
 #: how much of an RDF/XML file is looked at for a DOCTYPE that declares entities
 XML_HEAD_BYTES = 1 << 20
+#: a percent escape: the sign that a file may hold kg IRIs of the old percent-encoded form
+PERCENT_ESCAPE = re.compile(rb"%[0-9A-Fa-f]{2}")
 XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -51,10 +54,44 @@ def load_dataset(path: str | Path) -> ox.Dataset:
     if fmt == ox.RdfFormat.RDF_XML:
         _refuse_xml_entities(path)
     try:
-        return ox.Dataset(ox.parse(path=str(path), format=fmt))
+        dataset = ox.Dataset(ox.parse(path=str(path), format=fmt))
     except (SyntaxError, ValueError, OSError) as exc:
         reason = " ".join(str(exc).split())[:200]
         raise GraphFileError(f"{path}: not valid {fmt.name} ({reason})") from None
+    return readable_dataset(dataset) if _may_hold_percent_iris(path) else dataset
+
+
+def _may_hold_percent_iris(path: Path) -> bool:
+    """Whether the file has a percent escape anywhere (read in chunks): only then can it hold IRIs of the
+    old percent-encoded form, and only then is the dataset walked to rewrite them."""
+    with path.open("rb") as handle:
+        tail = b""
+        while chunk := handle.read(1 << 20):
+            if PERCENT_ESCAPE.search(tail + chunk):
+                return True
+            tail = chunk[-2:]
+    return False
+
+
+def _readable_term(term):
+    if isinstance(term, ox.NamedNode):
+        readable = readable_iri(term.value)
+        return term if readable == term.value else ox.NamedNode(readable)
+    if isinstance(term, ox.Triple):
+        return ox.Triple(*(_readable_term(t) for t in term))
+    return term
+
+
+def readable_dataset(dataset: ox.Dataset) -> ox.Dataset:
+    """``dataset`` with kg's IRIs in the readable form (kg.rdf.iris.readable_iri): graphs written with the
+    old percent-encoded IRIs load as if written now. The same dataset when there was nothing to rewrite."""
+    rewritten, changed = [], False
+    for quad in dataset:
+        originals = (quad.subject, quad.predicate, quad.object, quad.graph_name)
+        terms = [_readable_term(t) for t in originals]
+        changed = changed or any(new is not old for new, old in zip(terms, originals))
+        rewritten.append(ox.Quad(*terms))
+    return ox.Dataset(rewritten) if changed else dataset
 
 
 def _refuse_xml_entities(path: Path) -> None:
@@ -140,4 +177,4 @@ def serialize(dataset: ox.Dataset, fmt: str) -> bytes:
     return triples_bytes(triples, oxigraph_format)
 
 
-__all__ = ["FORMATS", "GraphFileError", "load_dataset", "serialize"]
+__all__ = ["FORMATS", "GraphFileError", "load_dataset", "readable_dataset", "serialize"]

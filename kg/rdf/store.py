@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.io.atomic import replace_link
-from kg.rdf.files import GraphFileError, load_dataset
+from kg.rdf.files import GraphFileError, load_dataset, readable_dataset
 from kg.rdf.triples import union_triples
 from kg.rdf.vocab import prefix_map
 
@@ -141,7 +141,7 @@ def load_any(path: str | Path) -> ox.Dataset:
     if Path(path).is_dir():
         store = open_store(path)  # a folder that is no kg store gets the one-line error from here
         try:
-            return store_dataset(store)
+            return readable_dataset(store_dataset(store))  # a store of the old percent-encoded IRIs too
         finally:
             del store
     return load_dataset(path)

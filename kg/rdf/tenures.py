@@ -24,14 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from urllib.parse import quote
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from kg.facts import ArticleFacts, Node, Relation
 from kg.facts import article_day as attested_on
-from kg.rdf.iris import node_iri
+from kg.rdf.iris import iri_segment, node_iri
 from kg.rdf.triples import TripleIndex
 from kg.rdf.vocab import BASE, ID, KG, ORG, RDFS, TIME, XSD, A, named, ontology
 
@@ -104,7 +103,7 @@ def _day(value: date) -> ox.Literal:
 
 def membership_iri(person: Node, post: Node) -> ox.NamedNode:
     """``id:membership/<person>/<post>``: stable, so separately built graphs merge."""
-    return ox.NamedNode(f"{ID}membership/{quote(str(person.key), safe='')}/{quote(str(post.key), safe='')}")
+    return ox.NamedNode(f"{ID}membership/{iri_segment(str(person.key))}/{iri_segment(str(post.key))}")
 
 
 def add_tenures(dataset: ox.Dataset, results: list[ArticleFacts]) -> int:

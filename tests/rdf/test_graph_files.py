@@ -44,3 +44,27 @@ def test_rdf_xml_export_refuses_characters_xml_cannot_hold(tmp_path):
     with pytest.raises(GraphFileError, match="U\\+0001"):
         serialize(dataset, "xml")
     assert b"a\\u0001b" in serialize(dataset, "nt")
+
+
+def test_iris_carry_readable_names_per_rfc_3987():
+    from kg.facts import Node, NodeKind
+    from kg.rdf.iris import iri_segment, node_iri
+
+    assert node_iri(Node(NodeKind.PERSON, "习近平", "习近平")).value == "https://kg.example/id/person/习近平"
+    # what an IRI path may not hold is percent-encoded: ASCII delimiters, spaces, private use, non-characters
+    assert iri_segment("a b/c?d#e%") == "a%20b%2Fc%3Fd%23e%25"
+    assert iri_segment("\ue000\ufdd0\ufffe") == "%EE%80%80%EF%B7%90%EF%BF%BE"
+    assert iri_segment("中共中央，总书记·Ａ") == "中共中央，总书记·Ａ"
+
+
+def test_a_graph_of_the_old_percent_encoded_form_loads_with_readable_iris(tmp_path):
+    from urllib.parse import quote
+
+    new = ox.Dataset([ox.Quad(ox.NamedNode("https://kg.example/id/person/习近平"),
+                              ox.NamedNode("http://www.w3.org/ns/org#holds"),
+                              ox.NamedNode("https://kg.example/id/post/a%20b"),
+                              ox.NamedNode("https://kg.example/id/article/x"))])
+    old = tmp_path / "old.nq"
+    old.write_text(f"<https://kg.example/id/person/{quote('习近平', safe='')}> <http://www.w3.org/ns/org#holds> "
+                   "<https://kg.example/id/post/a%20b> <https://kg.example/id/article/x> .\n", encoding="utf-8")
+    assert set(load_dataset(old)) == set(new)

@@ -164,3 +164,30 @@ def test_a_query_over_the_time_limit_is_stopped_by_the_server(built):
         assert time.monotonic() - started < 60  # a generous bound: the point is that it ends at all
     finally:
         stop(process, port)
+
+
+NATURAL_IRI_QUERY = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?name ?post WHERE { <https://kg.example/id/person/习近平> rdfs:label ?name ; org:holds ?post }"""
+
+
+def test_a_person_is_found_by_the_natural_iri_with_sparqlwrapper_and_curl(endpoint):
+    import json
+    import shutil
+
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    port, _ = endpoint
+    client = SPARQLWrapper(f"http://127.0.0.1:{port}/query")
+    client.setQuery(NATURAL_IRI_QUERY)
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    assert rows and {row["name"]["value"] for row in rows} == {"习近平"}
+    # the posts come back readable as well: no percent escape in a name
+    assert all(row["post"]["value"].startswith("https://kg.example/id/post/") and "%" not in row["post"]["value"]
+               for row in rows)
+    curl = shutil.which("curl")
+    assert curl, "curl is needed (make browser-deps installs it)"
+    answer = subprocess.run([curl, "-sS", "-G", "-H", "Accept: application/sparql-results+json",
+                             "--data-urlencode", f"query={NATURAL_IRI_QUERY}", f"http://127.0.0.1:{port}/query"],
+                            capture_output=True, text=True, timeout=30, check=True)
+    assert json.loads(answer.stdout)["results"]["bindings"] == rows
