@@ -1,14 +1,16 @@
 """How large a graph the page stays responsive with, measured in headless Chromium.
 
-usage: python scripts/bench_page.py [--sizes 250,500,...]
+usage: python scripts/bench_page.py [--sizes 200,2000,10000,20000] [--screenshots DIR]
 
 For each size, a synthetic entity network (persons, posts, events and
-places, with about 1.5 relations per node) is rendered into the page kg
-writes and opened in Debian's Chromium. Reported per size: the time until
-the layout settles and physics stops, and the median time of a search (focus
-the node, fill the panel) until the next frame is painted, and of a pan.
-"Responsive" here means it settles within 10 s and a search or a pan paints
-within 100 ms. Figures, not assertions: the machine is shared and noisy.
+places, with about 1.5 relations per node) is laid out and rendered into the
+page kg writes, and opened in Debian's Chromium. Reported per size: the
+seconds kg took to lay out and write the page, its size, the time from
+navigation to the first frame of the laid-out graph, and the median time of
+a search (focus the node, fill the panel) and of a pan until the next frame
+is painted. Marks (issue 17): first paint within 3 s at 10,000 nodes, search
+and pan within 100 ms. Figures, not assertions: the machine is shared and
+noisy. ``--screenshots`` saves what the first view of each page looks like.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SETTLE_LIMIT_S = 10.0
+FIRST_PAINT_LIMIT_S = 3.0
 ACTION_LIMIT_MS = 100.0
 KINDS = [("人物 Person", "#e4572e", 0.4), ("职务 Post", "#f3a712", 0.2), ("事件 Event", "#29335c", 0.3),
          ("地点 Place", "#8e6c8a", 0.1)]
@@ -44,14 +46,17 @@ def synthetic_network(size: int, seed: int = 7):
                      aliases=[], dates=[])
         by_kind.setdefault(kind, []).append(node)
     pairs = list(RELATIONS.items())
-    while net.number_of_edges() < size * 1.5:
+    edges = 0  # counted here: asking the graph each time is quadratic
+    while edges < size * 1.5:
         (source_kind, target_kind), relation = rng.choice(pairs)
         if not by_kind.get(source_kind) or not by_kind.get(target_kind):
             continue
         s, o = rng.choice(by_kind[source_kind]), rng.choice(by_kind[target_kind])
-        if s != o:
+        if s != o and not net.has_edge(s, o, key=relation):
+            edges += 1
             net.add_edge(s, o, key=relation, relation=relation, symmetric=relation.startswith("会见"),
-                         evidence=[{"sentence": f"{s[-4:]}与{o[-4:]}的证据句。", "article": "基准文章"}])
+                         evidence=[{"sentence": f"{s[-4:]}与{o[-4:]}的证据句。", "article": "基准文章", "date": ""}],
+                         dates=[], ongoing=False)
     return net
 
 
@@ -76,49 +81,58 @@ requestAnimationFrame(function () { requestAnimationFrame(function () { done(per
 """
 
 
-def measure(chrome, page: Path, size: int) -> tuple[float, float, float]:
-    """(seconds to settle, median search ms, median pan ms) for one page."""
+def measure(chrome, page: Path, size: int, screenshot: Path | None) -> tuple[float, float, float]:
+    """(seconds to the first painted frame, median search ms, median pan ms) for one page."""
     started = time.perf_counter()
     chrome.get(page.as_uri())
-    while chrome.execute_script("return window.kgStabilizedMs === undefined"):
+    while chrome.execute_script("return window.kgFirstPaintMs === undefined"):
         if time.perf_counter() - started > 180:
             return float("inf"), float("nan"), float("nan")
-        time.sleep(0.1)
-    settle = time.perf_counter() - started
+        time.sleep(0.05)
+    first_paint = chrome.execute_script("return window.kgFirstPaintMs") / 1000
+    if screenshot is not None:
+        chrome.save_screenshot(str(screenshot))
     rng = random.Random(size)
     searches = [chrome.execute_async_script(ACTION, "search", f"节点{rng.randrange(size)}") for _ in range(7)]
     pans = [chrome.execute_async_script(ACTION, "pan", "") for _ in range(7)]
-    return settle, statistics.median(searches), statistics.median(pans)
+    return first_paint, statistics.median(searches), statistics.median(pans)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="250,500,1000,2000,4000,8000", help="node counts, comma-separated")
+    parser.add_argument("--sizes", default="200,2000,10000,20000", help="node counts, comma-separated")
+    parser.add_argument("--screenshots", type=Path, help="save the first view of each page here (PNG)")
     args = parser.parse_args()
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         print("bench: chromium and chromedriver are needed (make browser-deps)", file=sys.stderr)
         return 1
     from kg.out.view.page import render_network
 
+    if args.screenshots:
+        args.screenshots.mkdir(parents=True, exist_ok=True)
     chrome = browser()
     chrome.set_script_timeout(60)
     responsive = 0
-    print(f"{'nodes':>7}{'edges':>8}{'settle s':>10}{'search ms':>11}{'pan ms':>9}  responsive")
+    print(f"{'nodes':>7}{'edges':>8}{'layout s':>10}{'page MB':>9}{'first paint s':>15}{'search ms':>11}"
+          f"{'pan ms':>9}  marks")
     try:
         with tempfile.TemporaryDirectory(prefix="kg-page-bench-") as folder:
             for size in (int(s) for s in args.sizes.split(",")):
                 net = synthetic_network(size)
                 page = Path(folder) / f"page-{size}.html"
-                page.write_text(render_network(net, f"bench {size}"), encoding="utf-8")
-                settle, search_ms, pan_ms = measure(chrome, page, size)
-                ok = settle <= SETTLE_LIMIT_S and search_ms <= ACTION_LIMIT_MS and pan_ms <= ACTION_LIMIT_MS
+                began = time.perf_counter()
+                page.write_text(render_network(net, f"bench {size:,} nodes"), encoding="utf-8")
+                render_s = time.perf_counter() - began
+                shot = args.screenshots / f"page-{size}.png" if args.screenshots else None
+                first_paint, search_ms, pan_ms = measure(chrome, page, size, shot)
+                ok = first_paint <= FIRST_PAINT_LIMIT_S and search_ms <= ACTION_LIMIT_MS and pan_ms <= ACTION_LIMIT_MS
                 responsive = size if ok and size > responsive else responsive
-                print(f"{size:>7}{net.number_of_edges():>8}{settle:>10.1f}{search_ms:>11.0f}{pan_ms:>9.0f}  "
-                      f"{'yes' if ok else 'no'}")
+                print(f"{size:>7}{net.number_of_edges():>8}{render_s:>10.1f}{page.stat().st_size / 1e6:>9.1f}"
+                      f"{first_paint:>15.2f}{search_ms:>11.0f}{pan_ms:>9.0f}  {'met' if ok else 'missed'}")
     finally:
         chrome.quit()
-    print(f"largest responsive size measured: {responsive} nodes "
-          f"(settles within {SETTLE_LIMIT_S:.0f} s, search and pan paint within {ACTION_LIMIT_MS:.0f} ms)")
+    print(f"largest size that met the marks: {responsive} nodes (first paint within {FIRST_PAINT_LIMIT_S:.0f} s, "
+          f"search and pan paint within {ACTION_LIMIT_MS:.0f} ms)")
     return 0
 
 

@@ -41,6 +41,7 @@ SYMMETRIC = {named(prop) for prop in symmetric_properties()}
 MEASURES = ("degree", "pagerank")
 
 PERSON, START_DATE, PUBLISHED = named(SDO.Person), named(SDO.startDate), named(SDO.datePublished)
+ARTICLE = named(SDO.NewsArticle)
 HOLDS, MEMBER = named(ORG.holds), named(ORG.member)
 MEMBERSHIP_POST, CURRENT = named(KG.post), named(KG.current)
 NAMES = (LABEL, named(SDO.headline), named(SDO.identifier))
@@ -107,7 +108,7 @@ def entity_network(source: Source) -> nx.MultiDiGraph:
                 continue
             kind = node_type(graph, node)
             net.add_node(node.value, label=node_label(graph, node), kind=NODE_TYPES[kind][0],
-                         color=NODE_TYPES[kind][1], person=kind == PERSON,
+                         color=NODE_TYPES[kind][1], person=kind == PERSON, article=kind == ARTICLE,
                          aliases=sorted(a.value for a in graph.objects(node, ALT_LABEL)),
                          dates=sorted(d.value for d in graph.objects(node, START_DATE)))
     evidence = evidence_of(graph)

@@ -19,7 +19,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from kg import KgError
 from kg.rdf.files import FORMATS, load_dataset, triples_bytes
 from kg.rdf.store import memory_store, open_store, query_store
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import PREFIXES, prefix_map
 
 #: an answer: solutions of a SELECT, the boolean of an ASK, the triples of a CONSTRUCT or DESCRIBE
 Answer = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -59,8 +59,32 @@ def prepare(query: str):
     try:
         return prepareQuery(query, initNs=dict(PREFIXES))
     except Exception as exc:  # noqa: BLE001 - pyparsing and rdflib raise several types
-        message = str(getattr(exc, "msg", "") or exc).splitlines()[0][:160]
-        raise QueryError(f"malformed SPARQL at {_position(query, exc)}: {message}") from None
+        rdflib_error = exc
+    # rdflib does not know what Oxigraph adds to SPARQL 1.1 (LATERAL, used by the canned lookups): what
+    # Oxigraph parses is a query; run on an empty store, it is parsed and answers nothing. Not one that
+    # names SERVICE: running it could send a request (check refuses it, or the real run reports errors).
+    if _services_in_text(query):
+        return None
+    try:
+        ox.Store().query(query, prefixes=prefix_map())
+    except SyntaxError:
+        message = str(getattr(rdflib_error, "msg", "") or rdflib_error).splitlines()[0][:160]
+        raise QueryError(f"malformed SPARQL at {_position(query, rdflib_error)}: {message}") from None
+    except (ValueError, OSError, RuntimeError):
+        pass  # parsed; it failed on running, which the real run reports
+    return None
+
+
+#: what cannot hold a keyword: strings, IRIs and comments
+_NOT_KEYWORDS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
+_SERVICE = re.compile(r"\bSERVICE\b(?:\s+SILENT)?\s*(<[^<>\s]*>|\S+)?", re.IGNORECASE)
+
+
+def _services_in_text(query: str) -> list[str]:
+    """The SERVICE clauses of a query rdflib cannot parse, found in its text (strings and comments aside)."""
+    if not _SERVICE.search(_NOT_KEYWORDS.sub(" ", query)):
+        return []
+    return [(m.group(1) or "?").strip("<>") for m in _SERVICE.finditer(query)] or ["?"]
 
 
 def _services(node) -> list[str]:
@@ -79,7 +103,8 @@ def _services(node) -> list[str]:
 
 def services_in(query: str) -> list[str]:
     """The endpoints a query's SERVICE clauses name (a malformed query raises :class:`QueryError`)."""
-    return _services(prepare(query).algebra)
+    prepared = prepare(query)
+    return _services(prepared.algebra) if prepared is not None else _services_in_text(query)
 
 
 def check(query: str, *, allow_service: bool = False) -> None:
@@ -98,8 +123,9 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def parse_bindings(pairs: list[str]) -> Bindings:
-    """``NAME=VALUE`` pairs as variable bindings: ``<IRI>`` an IRI, ``YYYY-MM-DD`` an ``xsd:date``, anything
-    else a plain string (the canned queries look it up as a Chinese label). A malformed pair raises
+    """``NAME=VALUE`` pairs as variable bindings: ``<IRI>`` an IRI, ``YYYY-MM-DD`` an ``xsd:date``,
+    ``"text"`` a plain string, anything else a name as kg writes labels (``"text"@zh``), so that a
+    canned query finds ``?p rdfs:label ?person`` through the index. A malformed pair raises
     :class:`QueryError`.
     Oxigraph binds a variable only where the query selects it (``SELECT ?person …``)."""
     bindings: Bindings = {}
@@ -112,8 +138,10 @@ def parse_bindings(pairs: list[str]) -> Bindings:
             term: ox.NamedNode | ox.Literal = ox.NamedNode(value[1:-1])
         elif _DAY.fullmatch(value):
             term = ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+        elif len(value) >= 2 and value[0] == value[-1] == '"':
+            term = ox.Literal(value[1:-1])
         else:
-            term = ox.Literal(value)
+            term = ox.Literal(value, language="zh")
         bindings[ox.Variable(name)] = term
     return bindings
 

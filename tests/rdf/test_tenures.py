@@ -118,6 +118,9 @@ def test_bind_values_are_typed_and_malformed_ones_refused():
         ["person=王毅", "date=2024-01-31", "post=<https://kg.example/id/post/x>"]).items()}
     assert bound["person"].value == "王毅" and bound["date"].datatype.value.endswith("#date")
     assert bound["post"].value == "https://kg.example/id/post/x"
+    assert bound["person"].language == "zh", "a name is looked up as kg writes labels"
+    plain = next(iter(parse_bindings(['text="王毅"']).values()))
+    assert plain.value == "王毅" and plain.language is None
     for bad in ("person", "=x", "two words=x"):
         with pytest.raises(QueryError):
             parse_bindings([bad])
@@ -158,3 +161,17 @@ def test_a_post_left_behind_by_a_later_one_is_no_longer_current(tmp_path):
     career = {row["post"]: row["current"] for row in rows(tmp_path / "out" / "graph.trig", "career.rq",
                                                            person="林海峰")}
     assert career == {"上海市委书记": "false", "国务院副总理": "true"}
+
+
+def test_a_lateral_query_is_checked_by_oxigraph_and_its_service_still_refused():
+    from kg.rdf.query import check, services_in
+
+    lateral = "SELECT * WHERE { ?a ?b ?c LATERAL { ?c ?d ?e } }"
+    check(lateral)  # rdflib cannot parse LATERAL; Oxigraph can
+    with pytest.raises(QueryError):
+        check("SELECT * WHERE { ?a ?b LATERAL")
+    hidden = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c } LATERAL { ?c ?d ?e } }"
+    assert services_in(hidden) == ["http://127.0.0.1:9/sparql"]
+    with pytest.raises(QueryError, match="SERVICE"):
+        check(hidden)
+    assert services_in('SELECT * WHERE { ?a ?b "SERVICE <x>" LATERAL { ?b ?c ?d } } # SERVICE') == []

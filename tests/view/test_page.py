@@ -94,6 +94,10 @@ def test_browser_draws_every_node_and_requests_nothing_outside(browser, built):
     page = built["all"] / "graph.html"
     load(browser, page)
     drawn = browser.execute_script("return window.kgNetwork.body.data.nodes.length")
+    articles = len(list(Graph().parse(built["all"] / "graph.ttl").subjects(RDF.type, SDO.NewsArticle)))
+    assert 10 < drawn <= graph_node_count(built["all"] / "graph.ttl") - articles, "articles hidden at first"
+    browser.find_element("id", "show-minor").click()
+    drawn = browser.execute_script("return window.kgNetwork.body.data.nodes.length")
     assert drawn == graph_node_count(built["all"] / "graph.ttl") > 10
     outside = [u for u in requested_urls(browser) if not u.startswith(("file:", "data:", "about:"))]
     assert outside == []
@@ -298,3 +302,83 @@ def test_a_post_still_held_runs_to_the_end_of_the_axis(browser, tmp_path):
     search(browser, "陈立华")
     text = browser.execute_script("return document.getElementById('timeline').textContent")
     assert "外交部部长" in text and "still held" in text
+
+
+def test_the_page_opens_laid_out_and_still(browser, built):
+    load(browser, built["all"] / "graph.html")
+    first = browser.execute_script("""var net = window.kgNetwork; var ids = net.body.data.nodes.getIds();
+        var data = JSON.parse(document.getElementById('kg-data').textContent);
+        var given = {}; data.nodes.forEach(function (n) { given[n.id] = [n.x, n.y]; });
+        var now = net.getPositions(ids);
+        return {paint: window.kgFirstPaintMs, physics: net.physics.options.enabled,
+                moved: ids.filter(function (id) { return now[id].x !== given[id][0] || now[id].y !== given[id][1]; }).length};""")
+    assert first["paint"] > 0 and first["physics"] is False and first["moved"] == 0
+
+
+def test_colour_by_community_and_back(browser, built):
+    from selenium.webdriver.support.ui import Select
+
+    load(browser, built["all"] / "graph.html")
+    colours = """return window.kgNetwork.body.data.nodes.get().map(function (n) {
+        return [n.color, n.typeColor, n.community]; });"""
+    before = browser.execute_script(colours)
+    assert all(colour == typed for colour, typed, _ in before)
+    Select(browser.find_element("id", "colour-by")).select_by_value("community")
+    after = browser.execute_script(colours)
+    by_community: dict = {}
+    for colour, _, community in after:
+        by_community.setdefault(community, set()).add(colour)
+    assert len(by_community) > 1 and all(len(c) == 1 for c in by_community.values())
+    assert len({c for c, _, _ in after}) > 1 and after != before
+    Select(browser.find_element("id", "colour-by")).select_by_value("type")
+    assert browser.execute_script(colours) == before
+
+
+def large_network(size: int = 1200):
+    """A chain-and-star entity network above the page's large-graph mark (edges drawn by the page)."""
+    import networkx as nx
+
+    net = nx.MultiDiGraph()
+    for i in range(size):
+        kind, colour = ("人物 Person", "#e4572e") if i % 3 else ("职务 Post", "#f3a712")
+        net.add_node(f"https://kg.example/id/person/n{i}", label=f"人{i}", kind=kind, color=colour,
+                     person=bool(i % 3), article=False, aliases=[], dates=[])
+    for i in range(1, size):
+        for j in {i - 1, i // 7}:
+            if j != i:
+                net.add_edge(f"https://kg.example/id/person/n{i}", f"https://kg.example/id/person/n{j}",
+                             key="会见 met", relation="会见 met", symmetric=True, dates=[], ongoing=False,
+                             evidence=[{"sentence": f"人{i}会见人{j}。", "article": "文", "date": ""}])
+    return net
+
+
+def test_a_large_graph_draws_its_edges_in_batches_and_still_searches(browser, tmp_path):
+    from kg.out.view.page import LARGE_GRAPH, render_network
+
+    net = large_network()
+    assert len(net) > LARGE_GRAPH
+    page = tmp_path / "large.html"
+    page.write_text(render_network(net, "large"), encoding="utf-8")
+    load(browser, page)
+    deadline = time.time() + 10
+    while time.time() < deadline and browser.execute_script("return window.kgEdgesDrawn === undefined"):
+        time.sleep(0.1)
+    assert browser.execute_script("return window.kgEdgesDrawn") == net.number_of_edges()
+    visible = "return window.kgNetwork.body.data.edges.get({filter: function (e) { return !e.hidden; }}).length"
+    assert browser.execute_script(visible) == 0, "vis itself draws no edge of a large graph"
+    browser.find_element("css selector", "#relation-filters input[value='会见 met']").click()
+    browser.execute_script("window.kgNetwork.redraw()")
+    assert browser.execute_script("return window.kgEdgesDrawn") == 0
+    search(browser, "人700")
+    shown = panel(browser)
+    assert shown["title"] == "人700" and any("人699" in f["text"] for f in shown["facts"])
+
+
+def test_a_persons_panel_groups_facts_by_relation_with_dates(browser, tmp_path):
+    load(browser, dated_page(tmp_path))
+    search(browser, "周明远")
+    groups = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#panel-facts li.group')).map(function (g) { return g.textContent; })")
+    assert len(groups) == len(set(groups)) > 1 and "担任 holds" in groups
+    holds = [f for f in panel(browser)["facts"] if f["text"].startswith("担任 holds") and "外交部部长" in f["text"]]
+    assert holds and "2023-03-12 – 2023-10-01" in holds[0]["text"]

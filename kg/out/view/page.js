@@ -24,11 +24,17 @@
   function fullDates(dates) { return (dates || []).filter(function (d) { return /^\d{4}-\d\d-\d\d$/.test(d); }); }
   // A post still held by the latest article (ongoing) runs on past its last attestation.
   function inSpan(dates, ongoing) {
+    if (!span.from && !span.to) { return true; }
     var days = fullDates(dates).sort();
-    if (!days.length || (!span.from && !span.to)) { return true; }
+    if (!days.length) { return true; }
     return (!span.to || days[0] <= span.to) && (!span.from || ongoing || days[days.length - 1] >= span.from);
   }
-  var nodeView = new vis.DataView(nodes, { filter: function (n) { return !hiddenKinds[n.kind] && inSpan(n.dates); } });
+  // Articles and entities related only to articles are hidden until the toggle shows them.
+  var showMinor = data.showMinor;
+  document.getElementById("show-minor").checked = showMinor;
+  var nodeView = new vis.DataView(nodes, { filter: function (n) {
+    return (showMinor || !n.minor) && !hiddenKinds[n.kind] && inSpan(n.dates);
+  } });
   var edgeView = new vis.DataView(edges, { filter: function (e) {
     return !hiddenRelations[e.relation] && inSpan(e.dates, e.ongoing);
   } });
@@ -37,15 +43,90 @@
       span[end] = event.target.value;
       nodeView.refresh();
       edgeView.refresh();
+      invalidateEdges();
     });
+  });
+  document.getElementById("show-minor").addEventListener("change", function (event) {
+    showMinor = event.target.checked;
+    nodeView.refresh();
+    invalidateEdges();
   });
   var network = new vis.Network(document.getElementById("graph"), { nodes: nodeView, edges: edgeView },
                                 data.options);
-  var started = performance.now();
-  network.once("stabilizationIterationsDone", function () {
-    // Stop the physics once laid out: a still page stays responsive on large graphs.
-    network.setOptions({ physics: false });
-    window.kgStabilizedMs = performance.now() - started;
+  // Large graphs: vis draws no edge (each costs a stroke of its own: 300 ms a frame at 15,000). They are
+  // drawn here before vis draws the nodes, as one cached path per colour (rebuilt only when a filter, the
+  // colouring or a node's place changes), skipping filtered relations and nodes not shown; the selected
+  // node's edges are drawn on top, thicker, with their relation's name.
+  var edgePaths = null;
+  function invalidateEdges() { edgePaths = null; }
+  if (data.batchEdges) {
+    var bodyNodes = network.body.nodes;
+    var edgesOf = {};
+    data.edges.forEach(function (e) {
+      (edgesOf[e.from] = edgesOf[e.from] || []).push(e);
+      (edgesOf[e.to] = edgesOf[e.to] || []).push(e);
+    });
+    var shown = function (e) {  // a node the view hides is not in bodyNodes
+      return bodyNodes[e.from] && bodyNodes[e.to] && !hiddenRelations[e.relation] && inSpan(e.dates, e.ongoing);
+    };
+    var buildPaths = function () {
+      var paths = {};
+      var drawn = 0;
+      data.edges.forEach(function (e) {
+        if (!shown(e)) { return; }
+        var a = bodyNodes[e.from], b = bodyNodes[e.to];
+        var colour = a.options.color.background;
+        var path = paths[colour] = paths[colour] || new Path2D();
+        path.moveTo(a.x, a.y);
+        path.lineTo(b.x, b.y);
+        drawn += 1;
+      });
+      window.kgEdgesDrawn = drawn;
+      return paths;
+    };
+    network.on("dragging", function (params) { if (params.nodes.length) { invalidateEdges(); } });
+    network.on("beforeDrawing", function (ctx) {
+      edgePaths = edgePaths || buildPaths();
+      var scale = network.getScale();
+      ctx.save();
+      ctx.globalAlpha = 0.45;
+      ctx.lineWidth = Math.max(1, 0.7 / scale);  // still visible when zoomed out
+      Object.keys(edgePaths).forEach(function (colour) {
+        ctx.strokeStyle = colour;
+        ctx.stroke(edgePaths[colour]);
+      });
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = Math.max(2, 2 / scale);
+      ctx.strokeStyle = "#1a4f8b";
+      ctx.fillStyle = "#1a4f8b";
+      ctx.font = Math.round(12 / Math.max(scale, 0.3)) + "px Noto Sans CJK SC, sans-serif";
+      ctx.textAlign = "center";
+      network.getSelectedNodes().forEach(function (id) {
+        (edgesOf[id] || []).filter(shown).forEach(function (e) {
+          var a = bodyNodes[e.from], b = bodyNodes[e.to];
+          ctx.beginPath();
+          ctx.moveTo(a.x, a.y);
+          ctx.lineTo(b.x, b.y);
+          ctx.stroke();
+          ctx.fillText(e.label, (a.x + b.x) / 2, (a.y + b.y) / 2);
+        });
+      });
+      ctx.restore();
+    });
+  }
+
+  // Laid out in Python, physics off: the first frame drawn is the laid-out graph (timed from navigation).
+  network.once("afterDrawing", function () { window.kgFirstPaintMs = performance.now(); });
+
+  // Colour by type (the legend) or by community (Louvain, computed with the layout).
+  var PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                 "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"];
+  document.getElementById("colour-by").addEventListener("change", function (event) {
+    var byCommunity = event.target.value === "community";
+    nodes.update(data.nodes.map(function (n) {
+      return { id: n.id, color: byCommunity ? PALETTE[n.community % PALETTE.length] : n.typeColor };
+    }));
+    invalidateEdges();
   });
 
   // Filters: one checkbox per entity type (with its legend colour) and per relation present.
@@ -55,7 +136,7 @@
     box.type = "checkbox";
     box.checked = true;
     box.value = name;
-    box.addEventListener("change", function () { hidden[name] = !box.checked; refresh.refresh(); });
+    box.addEventListener("change", function () { hidden[name] = !box.checked; refresh.refresh(); invalidateEdges(); });
     label.appendChild(box);
     if (color) { var swatch = el("span", undefined, "swatch"); swatch.style.background = color; label.appendChild(swatch); }
     label.appendChild(el("span", name));
@@ -88,15 +169,25 @@
     list.replaceChildren();
     var facts = edges.get({ filter: function (e) { return e.from === id || e.to === id; } });
     facts.sort(function (a, b) { return a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : 0; });
+    var heading = null;
     facts.forEach(function (fact) {
       var outgoing = fact.from === id;
       var other = nodes.get(outgoing ? fact.to : fact.from);
+      if (fact.relation !== heading) {  // one group per relation: posts, meetings, events, ...
+        heading = fact.relation;
+        list.appendChild(el("li", fact.relation, "group"));
+      }
       var item = el("li", undefined, "fact");
       var arrow = fact.arrows === "" ? " — " : (outgoing ? " → " : " ← ");
       item.appendChild(el("span", fact.relation + arrow, "relation"));
       var link = el("span", other ? other.fullLabel : "?", "other");
       link.addEventListener("click", function () { focusNode(other.id); });
       item.appendChild(link);
+      var days = fullDates(other && other.dates.length ? other.dates : fact.dates).sort();
+      if (days.length) {
+        var when = days[0] === days[days.length - 1] ? days[0] : days[0] + " – " + days[days.length - 1];
+        item.appendChild(el("span", " " + when + (fact.ongoing ? "（现任 still held）" : ""), "when"));
+      }
       fact.evidence.forEach(function (ev) {
         var quote = el("blockquote", "「" + ev.sentence + "」", "evidence");
         quote.appendChild(el("div", "— " + ev.article + (ev.date ? " · " + ev.date : ""), "source"));
@@ -164,10 +255,17 @@
   Object.keys(byName).sort().forEach(function (name) { var o = el("option"); o.value = name; names.appendChild(o); });
   function focusNode(id) {
     var node = nodes.get(id);
+    if (node.minor && !showMinor) {
+      showMinor = true;
+      document.getElementById("show-minor").checked = true;
+      nodeView.refresh();
+      invalidateEdges();
+    }
     if (hiddenKinds[node.kind]) {
       hiddenKinds[node.kind] = false;
       document.querySelectorAll("#type-filters input").forEach(function (box) { if (box.value === node.kind) { box.checked = true; } });
       nodeView.refresh();
+      invalidateEdges();
     }
     network.selectNodes([id]);
     network.focus(id, { scale: 1.2, animation: false });

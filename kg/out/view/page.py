@@ -1,4 +1,11 @@
-"""The interactive network page: pyvis lays out the network data, kg's own template renders it.
+"""The interactive network page: laid out in Python, drawn by vis-network, kg's own template around it.
+
+The positions come from :mod:`kg.out.layout` (communities, ForceAtlas2) and
+the page opens with physics off: it is still on its first paint. Node sizes
+and label sizes follow importance (degree or PageRank), and vis draws a label
+only once it is large enough on screen, so zooming in reveals the names of the
+less connected. Articles and entities related to nothing but articles are
+hidden until the page's toggle shows them.
 
 pyvis 0.3.2 links bootstrap and other assets from CDNs even with
 ``cdn_resources="in_line"``, so kg renders pyvis's node and edge data into
@@ -23,16 +30,22 @@ import pyvis
 from markupsafe import Markup
 from pyvis.network import Network
 
+from kg.out.layout import layout
 from kg.out.network import EDGE_TYPES, NODE_TYPES, Source, centrality, entity_network, neighbourhood
 
 HERE = Path(__file__).parent
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 MAX_LABEL = 24  # longer labels (headlines) are cut on the canvas; the hover and the panel show them whole
 SIZE_RANGE = (8, 40)
-#: above this many nodes the layout runs fewer iterations and skips vis's slow "improved layout"
+#: label font sizes (px) from the least to the most important node; a label is drawn once its on-screen
+#: size reaches LABEL_THRESHOLD
+LABEL_RANGE = (12, 30)
+LABEL_THRESHOLD = 9
+#: above this many nodes the page draws edges itself, one stroke per colour, and vis draws only those of
+#: the selected node (with arrows and labels); vis drawing every edge cost 300 ms a frame at 10,000 nodes
 LARGE_GRAPH = 1000
-#: the most entities a page draws; measured responsive up to 2,000 (scripts/bench_page.py)
-MAX_NODES = 2000
+#: the most entities a page draws; first paint and pan measured by scripts/bench_page.py (README)
+MAX_NODES = 10000
 
 __all__ = ["EDGE_TYPES", "NODE_TYPES", "build_network", "render_network", "render_page"]
 
@@ -45,22 +58,31 @@ def _hover(data: dict) -> str:
     return "\n".join(lines)
 
 
+def minor_nodes(net: nx.MultiDiGraph) -> set:
+    """Articles, and entities related to nothing but articles: hidden on the page until asked for."""
+    articles = {n for n, d in net.nodes(data=True) if d.get("article")}
+    linked = {n for a, b in net.edges() if a not in articles and b not in articles and a != b for n in (a, b)}
+    return {n for n in net if n in articles or n not in linked}
+
+
 def build_network(graph: Source | nx.MultiDiGraph, size: str = "degree") -> Network:
-    """A pyvis network of the entities and relations, node size by ``degree`` or ``pagerank``."""
+    """A pyvis network of the entities and relations, laid out (x, y, community), node size by ``degree``
+    or ``pagerank``."""
     net = graph if isinstance(graph, nx.MultiDiGraph) else entity_network(graph)
     weights = centrality(net, size)
-    low, high = min(weights.values(), default=0), max(weights.values(), default=0)
+    positions, community = layout(net)
+    minor = minor_nodes(net)
     page = Network(height="100%", width="100%", directed=True, cdn_resources="remote")
     for node in sorted(net, key=str):
         data = net.nodes[node]
         label = data["label"]
         short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
-        scaled = (weights[node] - low) / (high - low) if high > low else 0.0
+        x, y = positions[str(node)]
         # No pyvis "group": vis would paint groups in its own colours, not the legend's.
-        page.add_node(str(node), label=short, title=_hover(data), color=data["color"],
-                      size=round(SIZE_RANGE[0] + scaled * (SIZE_RANGE[1] - SIZE_RANGE[0]), 1),
-                      fullLabel=label, kind=data["kind"], aliases=data["aliases"], dates=data["dates"],
-                      importance=round(float(weights[node]), 6))
+        page.add_node(str(node), label=short, title=_hover(data), color=data["color"], typeColor=data["color"],
+                      value=round(float(weights[node]), 6), x=x, y=y, community=community[str(node)],
+                      minor=node in minor, fullLabel=label, kind=data["kind"], aliases=data["aliases"],
+                      dates=data["dates"], importance=round(float(weights[node]), 6))
     for s, o, data in sorted(net.edges(data=True), key=lambda e: (str(e[0]), str(e[1]), e[2]["relation"])):
         name = data["relation"]
         sentences = [e["sentence"] for e in data["evidence"]]
@@ -90,14 +112,23 @@ def render_network(net: nx.MultiDiGraph, heading: str = "kg", size: str = "degre
     page_net = build_network(net, size)
     large = len(page_net.nodes) > LARGE_GRAPH
     options = {
-        "physics": {"solver": "forceAtlas2Based",
-                    "stabilization": {"iterations": 150 if large else 300, "updateInterval": 50}},
-        "layout": {"improvedLayout": not large},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large},
+        "physics": False,  # laid out already (kg.out.layout): the first paint is the final one
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": not large, "tooltipDelay": 120, "hideEdgesOnDrag": large,
+                        "hideEdgesOnZoom": large},
         "edges": {"font": {"size": 10, "align": "middle"}, "smooth": False},
-        "nodes": {"shape": "dot", "font": {"face": "Noto Sans CJK SC, sans-serif"}},
+        "nodes": {"shape": "dot", "font": {"face": "Noto Sans CJK SC, sans-serif"},
+                  "scaling": {"min": SIZE_RANGE[0], "max": SIZE_RANGE[1],
+                              "label": {"enabled": True, "min": LABEL_RANGE[0], "max": LABEL_RANGE[1],
+                                        "drawThreshold": LABEL_THRESHOLD, "maxVisible": LABEL_RANGE[1]}}},
     }
+    if large:  # vis draws edges one by one (300 ms a frame at 15,000): page.js draws them in batches
+        for edge in page_net.edges:
+            edge["hidden"] = True
     data = {"nodes": page_net.nodes, "edges": page_net.edges, "options": options, "size": size,
+            "batchEdges": large,
+            # a graph of nothing but articles and unrelated entities shows them: a blank page helps no one
+            "showMinor": all(node["minor"] for node in page_net.nodes),
             "legend": [{"name": n, "color": c} for n, c in NODE_TYPES.values()],
             "relations": list(EDGE_TYPES.values())}
     return _template().render(
@@ -115,7 +146,7 @@ def render_page(graph: Source, heading: str = "kg", *, focus: str | None = None,
     """The page of a whole graph, or of the ``hops``-neighbourhood of the entity named ``focus``.
 
     Above ``max_nodes`` entities the page draws the ``max_nodes`` most connected
-    ones and says so: the page stays responsive up to about 2,000 (make bench-page).
+    ones and says so (make bench-page measures first paint and pan up to 20,000).
     """
     net = entity_network(graph)
     if focus:
