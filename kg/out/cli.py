@@ -206,8 +206,9 @@ def parser() -> argparse.ArgumentParser:
     view.add_argument("--hops", type=int, default=2, help="how far from --focus to draw (default 2)")
     view.add_argument("--size", choices=["degree", "pagerank"], default="degree",
                       help="node size by degree or PageRank (default degree)")
-    view.add_argument("--max-nodes", type=int, default=2000,
-                      help="draw at most this many entities, the most connected (default 2000; 0: all)")
+    # kg.out.view.page.MAX_NODES (not imported here: kg --help must start fast)
+    view.add_argument("--max-nodes", type=int, default=10000,
+                      help="draw at most this many entities, the most connected (default 10000; 0: all)")
     view.set_defaults(run=_view)
 
     serve = sub.add_parser("serve", help="a read-only SPARQL endpoint and the graph page on 127.0.0.1",

@@ -41,3 +41,11 @@ def test_communities_keep_together_and_strays_go_below():
     assert abs(ax - bx) + abs(ay - by) > spread, "the two communities are apart"
     lowest_cluster = max(y for n, (_, y) in positions.items() if n[0] in "ab")
     assert all(positions[n][1] > lowest_cluster for n in ("lone1", "lone2", "pair1", "pair2"))
+
+
+def test_kg_view_caps_the_page_where_the_page_module_does():
+    from kg.out.cli import parser
+    from kg.out.view.page import MAX_NODES
+
+    args = parser().parse_args(["view", "graph.ttl", "-o", "graph.html"])
+    assert args.max_nodes == MAX_NODES >= 10_000
