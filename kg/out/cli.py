@@ -60,7 +60,7 @@ def _print_build(args: argparse.Namespace, report) -> None:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from kg.rdf.query import answer_within, open_source, parse_bindings
+    from kg.rdf.query import open_source, parse_bindings, write_answer
 
     if args.file:
         try:
@@ -72,8 +72,9 @@ def _query(args: argparse.Namespace) -> int:
     else:
         raise UsageError("give a query or -f FILE.rq")
     bindings = parse_bindings(args.bind)
-    print(answer_within(open_source(args.graph), text, args.format, args.timeout or None,
-                        allow_service=args.allow_service, bindings=bindings))
+    sys.stdout.flush()
+    write_answer(sys.stdout.buffer, open_source(args.graph), text, args.format, args.timeout or None,
+                 allow_service=args.allow_service, bindings=bindings)
     return 0
 
 

@@ -7,10 +7,13 @@ its one-line message with the error's position.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import re
 import shutil
+import time
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
@@ -163,39 +166,102 @@ def _execute(source: ox.Store, query: str, bindings: Bindings | None = None) -> 
 
 def answer_within(source: ox.Store, query: str, fmt: str, timeout: float | None, *,
                   allow_service: bool = False, bindings: Bindings | None = None) -> str:
-    """The formatted answer of ``query`` (``bindings`` set first), computed in a forked process that is
-    stopped after ``timeout`` seconds (None: no limit): Oxigraph cannot be interrupted from Python once a
-    query runs. The query is checked here, once, so a malformed one or a SERVICE clause is reported before
-    any process starts."""
+    """The formatted answer of ``query`` as one string (see :func:`write_answer`)."""
+    out = io.BytesIO()
+    write_answer(out, source, query, fmt, timeout, allow_service=allow_service, bindings=bindings)
+    return out.getvalue().decode("utf-8").rstrip("\r\n")
+
+
+def write_answer(out: BinaryIO, source: ox.Store, query: str, fmt: str, timeout: float | None, *,
+                 allow_service: bool = False, bindings: Bindings | None = None) -> None:
+    """Write the formatted answer of ``query`` (``bindings`` set first) to ``out``, computed in a forked
+    process that is stopped after ``timeout`` seconds (None: no limit, and no process): Oxigraph cannot be
+    interrupted from Python once a query runs. The ``json``, ``csv`` and ``tsv`` answers of a SELECT stream:
+    Oxigraph serializes each row as it is found and it reaches ``out`` in blocks of
+    :data:`STREAM_BLOCK` bytes, so listing everything starts at once and holds no more than a block (a
+    query stopped by its time limit leaves the rows written so far). A table is aligned on all its
+    rows, and comes whole. The query is checked here, once, so a malformed one or a SERVICE clause is
+    reported before any process starts."""
     check(query, allow_service=allow_service)
     if not timeout:
-        return format_result(_execute(source, query, bindings), fmt)
+        _write_formatted(_execute(source, query, bindings), fmt, out.write)
+        out.flush()
+        return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_answer_into, args=(sender, source, query, fmt, bindings), daemon=True)
     child.start()
     sender.close()
+    deadline = time.monotonic() + timeout
     try:
-        if not receiver.poll(timeout):
-            raise QueryError(f"the query ran over its time limit of {timeout:g} s and was stopped "
-                             "(--timeout SECONDS sets it, 0 for none)")
-        ok, text = receiver.recv()
+        while True:
+            if not receiver.poll(max(0.0, deadline - time.monotonic())):
+                raise QueryError(f"the query ran over its time limit of {timeout:g} s and was stopped "
+                                 "(--timeout SECONDS sets it, 0 for none)")
+            kind, payload = receiver.recv()
+            if kind == "block":
+                out.write(payload)
+                out.flush()
+            elif kind == "error":
+                raise QueryError(payload)
+            else:
+                return
     except EOFError:
         raise QueryError(f"the query stopped without an answer (exit code {child.exitcode})") from None
     finally:
         if child.is_alive():
             child.kill()
         child.join()
-    if not ok:
-        raise QueryError(text)
-    return text
+
+
+#: how many bytes of a streamed answer go through the pipe at a time
+STREAM_BLOCK = 1 << 16
+
+
+class _Blocks(io.RawIOBase):
+    """A binary file that hands what is written to ``send`` in blocks of :data:`STREAM_BLOCK` bytes."""
+
+    def __init__(self, send) -> None:
+        super().__init__()
+        self._send, self._buffer = send, bytearray()
+        self.ends_line = True
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._buffer += data
+        if data:
+            self.ends_line = bytes(data[-1:]) == b"\n"
+        if len(self._buffer) >= STREAM_BLOCK:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self._buffer:
+            self._send(bytes(self._buffer))
+            self._buffer.clear()
+
+
+def _write_formatted(result: Answer, fmt: str, write) -> None:
+    """Write a query answer through ``write`` (bytes): streamed for the SPARQL results formats, else the
+    text of :func:`format_result` and a newline."""
+    if fmt in RESULT_FORMATS and not isinstance(result, ox.QueryTriples):
+        blocks = _Blocks(write)
+        result.serialize(output=blocks, format=RESULT_FORMATS[fmt])
+        if not blocks.ends_line:
+            blocks.write(b"\n")  # JSON ends without one; a terminal's prompt should not follow it
+        blocks.flush()
+    else:
+        write((format_result(result, fmt) + "\n").encode("utf-8"))
 
 
 def _answer_into(sender, source: ox.Store, query: str, fmt: str, bindings: Bindings | None) -> None:
     try:
-        sender.send((True, format_result(_execute(source, query, bindings), fmt)))
+        _write_formatted(_execute(source, query, bindings), fmt, lambda block: sender.send(("block", block)))
+        sender.send(("done", None))
     except KgError as exc:
-        sender.send((False, str(exc)))
+        sender.send(("error", str(exc)))
     finally:
         sender.close()
 

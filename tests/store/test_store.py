@@ -138,3 +138,42 @@ def test_kg_query_sends_no_request_for_service_unless_allowed(built):
             listener.accept()  # nobody called
     finally:
         listener.close()
+
+
+class _Recorder:
+    """A binary output that keeps each write apart."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.writes.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("timeout", [None, 30.0])
+def test_listing_everything_streams_rows_in_blocks(timeout):
+    import json
+
+    import pyoxigraph as ox
+
+    from kg.rdf.query import STREAM_BLOCK, write_answer
+
+    rows = 20_000
+    store = ox.Store()
+    store.extend(ox.Quad(ox.NamedNode(f"https://kg.example/id/person/p{i}"),
+                         ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                         ox.Literal(f"人物{i}", language="zh"), ox.DefaultGraph()) for i in range(rows))
+    out = _Recorder()
+    write_answer(out, store, "SELECT ?p ?name WHERE { ?p rdfs:label ?name }", "json", timeout)
+    assert len(out.writes) > 3, "the answer arrives in blocks, not whole"
+    assert all(len(block) <= 2 * STREAM_BLOCK for block in out.writes)
+    document = json.loads(b"".join(out.writes))
+    assert len(document["results"]["bindings"]) == rows
+    csv = _Recorder()
+    write_answer(csv, store, "SELECT ?name WHERE { ?p rdfs:label ?name }", "csv", timeout)
+    lines = b"".join(csv.writes).decode("utf-8").splitlines()
+    assert lines[0] == "name" and len(lines) == rows + 1 and len(csv.writes) > 1
