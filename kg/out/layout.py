@@ -22,6 +22,8 @@ UNIT = 34.0
 #: communities larger than this are laid out by the sparse spring layout (ForceAtlas2 is quadratic)
 LARGEST_FORCEATLAS = 1500
 ITERATIONS = 60
+#: the share of the drawing's circle the community discs fill
+FILL = 0.35
 
 Positions = dict[str, tuple[int, int]]
 
@@ -55,8 +57,8 @@ def _disc(simple: nx.Graph, members: list[int]) -> np.ndarray:
         pos = nx.forceatlas2_layout(sub, seed=SEED, max_iter=ITERATIONS)
     points = np.array([pos[m] for m in members], dtype=float)
     points -= points.mean(axis=0)
-    # the bulk of the members fills the disc; a few outlying leaves may reach past its edge
-    reach = float(np.quantile(np.sqrt((points ** 2).sum(axis=1)), 0.9)) or 1.0
+    # half the members lie within the disc: leaves pushed far out by ForceAtlas2 must not shrink the core
+    reach = float(np.median(np.sqrt((points ** 2).sum(axis=1)))) or 1.0
     return points * (UNIT * math.sqrt(len(members)) / reach)
 
 
@@ -79,15 +81,14 @@ def _super_layout(simple: nx.Graph, groups: list[list[int]], member_of: dict[int
 
 
 def _spacing(centres: np.ndarray, radii: np.ndarray) -> float:
-    """Pixels per layout unit that keep a typical disc clear of its nearest neighbour (the median: a pair
-    laid on top of each other must not blow the whole drawing up)."""
-    if len(centres) < 2:
+    """Pixels per layout unit that make the discs fill :data:`FILL` of the circle the drawing spans.
+    ForceAtlas2 leaves a few communities far out and stacks some pairs together, so neither the
+    widest nor the nearest distances give a useful scale; the spread (root mean square distance from
+    the centre) against the discs' total area does."""
+    spread = float(np.sqrt((centres ** 2).sum(axis=1).mean()))
+    if len(centres) < 2 or spread == 0:
         return 1.0
-    distance = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
-    np.fill_diagonal(distance, np.inf)
-    nearest = distance.argmin(axis=1)
-    needed = (radii + radii[nearest]) / np.maximum(distance[np.arange(len(centres)), nearest], 1e-9)
-    return float(np.median(needed))
+    return float(np.sqrt((radii ** 2).sum() / FILL)) / spread
 
 
 def _pack_rows(discs: list[np.ndarray], top: float, width: float) -> list[np.ndarray]:

@@ -61,6 +61,8 @@
   function invalidateEdges() { edgePaths = null; }
   if (data.batchEdges) {
     var bodyNodes = network.body.nodes;
+    var communityOf = {};
+    data.nodes.forEach(function (n) { communityOf[n.id] = n.community; });
     var edgesOf = {};
     data.edges.forEach(function (e) {
       (edgesOf[e.from] = edgesOf[e.from] || []).push(e);
@@ -75,7 +77,8 @@
       data.edges.forEach(function (e) {
         if (!shown(e)) { return; }
         var a = bodyNodes[e.from], b = bodyNodes[e.to];
-        var colour = a.options.color.background;
+        // edges within a community drawn stronger than those between: the communities stand out
+        var colour = a.options.color.background + (communityOf[e.from] === communityOf[e.to] ? "" : " between");
         var path = paths[colour] = paths[colour] || new Path2D();
         path.moveTo(a.x, a.y);
         path.lineTo(b.x, b.y);
@@ -89,11 +92,12 @@
       edgePaths = edgePaths || buildPaths();
       var scale = network.getScale();
       ctx.save();
-      ctx.globalAlpha = 0.45;
       ctx.lineWidth = Math.max(1, 0.7 / scale);  // still visible when zoomed out
-      Object.keys(edgePaths).forEach(function (colour) {
-        ctx.strokeStyle = colour;
-        ctx.stroke(edgePaths[colour]);
+      Object.keys(edgePaths).forEach(function (key) {
+        var parts = key.split(" ");
+        ctx.globalAlpha = parts.length > 1 ? 0.12 : 0.5;
+        ctx.strokeStyle = parts[0];
+        ctx.stroke(edgePaths[key]);
       });
       ctx.globalAlpha = 1;
       ctx.lineWidth = Math.max(2, 2 / scale);

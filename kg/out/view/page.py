@@ -39,8 +39,8 @@ MAX_LABEL = 24  # longer labels (headlines) are cut on the canvas; the hover and
 SIZE_RANGE = (8, 40)
 #: label font sizes (px) from the least to the most important node; a label is drawn once its on-screen
 #: size reaches LABEL_THRESHOLD
-LABEL_RANGE = (12, 30)
-LABEL_THRESHOLD = 9
+LABEL_RANGE = (14, 36)
+LABEL_THRESHOLD = 8
 #: above this many nodes the page draws edges itself, one stroke per colour, and vis draws only those of
 #: the selected node (with arrows and labels); vis drawing every edge cost 300 ms a frame at 10,000 nodes
 LARGE_GRAPH = 1000
