@@ -58,10 +58,10 @@ def load_dataset(path: str | Path) -> ox.Dataset:
     except (SyntaxError, ValueError, OSError) as exc:
         reason = " ".join(str(exc).split())[:200]
         raise GraphFileError(f"{path}: not valid {fmt.name} ({reason})") from None
-    return readable_dataset(dataset) if _may_hold_percent_iris(path) else dataset
+    return readable_dataset(dataset) if may_hold_percent_iris(path) else dataset
 
 
-def _may_hold_percent_iris(path: Path) -> bool:
+def may_hold_percent_iris(path: Path) -> bool:
     """Whether the file has a percent escape anywhere (read in chunks): only then can it hold IRIs of the
     old percent-encoded form, and only then is the dataset walked to rewrite them."""
     with path.open("rb") as handle:

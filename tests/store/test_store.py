@@ -177,3 +177,22 @@ def test_listing_everything_streams_rows_in_blocks(timeout):
     write_answer(csv, store, "SELECT ?name WHERE { ?p rdfs:label ?name }", "csv", timeout)
     lines = b"".join(csv.writes).decode("utf-8").splitlines()
     assert lines[0] == "name" and len(lines) == rows + 1 and len(csv.writes) > 1
+
+
+def test_a_file_loads_into_a_store_as_its_dataset_does(built, tmp_path):
+    import pyoxigraph as ox
+
+    from kg.rdf.files import GraphFileError
+    from kg.rdf.store import load_file_into, load_store_into
+
+    graph = built["all"] / "graph.trig"
+    from_file, from_dataset = ox.Store(), ox.Store()
+    load_file_into(from_file, graph)
+    load_store_into(from_dataset, ox.Dataset(ox.parse(path=str(graph), format=ox.RdfFormat.TRIG)))
+    assert set(from_file) == set(from_dataset)
+    default = list(from_file.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert default and len(default) == len({(q.subject, q.predicate, q.object) for q in from_file})
+    broken = tmp_path / "broken.nq"
+    broken.write_text("<https://kg.example/a> <https://kg.example/b> .\n", encoding="utf-8")
+    with pytest.raises(GraphFileError, match="broken.nq"):
+        load_file_into(ox.Store(), broken)

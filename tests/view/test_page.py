@@ -382,3 +382,26 @@ def test_a_persons_panel_groups_facts_by_relation_with_dates(browser, tmp_path):
     assert len(groups) == len(set(groups)) > 1 and "担任 holds" in groups
     holds = [f for f in panel(browser)["facts"] if f["text"].startswith("担任 holds") and "外交部部长" in f["text"]]
     assert holds and "2023-03-12 – 2023-10-01" in holds[0]["text"]
+
+
+def test_the_heading_wraps_between_words_not_inside_them(browser, tmp_path):
+    import networkx as nx
+
+    from kg.out.view.page import render_network
+
+    page = tmp_path / "heading.html"
+    page.write_text(render_network(nx.MultiDiGraph(), "kg · 2,000 of 5,063 entities (the most connected)"),
+                    encoding="utf-8")
+    load(browser, page)
+    lines = browser.execute_script("""
+        var heading = document.getElementById('heading'), range = document.createRange(), tops = {};
+        var text = heading.firstChild;
+        for (var i = 0; i < text.length; i++) {
+          range.setStart(text, i); range.setEnd(text, i + 1);
+          var top = Math.round(range.getBoundingClientRect().top);
+          (tops[top] = tops[top] || []).push(text.data[i]);
+        }
+        return Object.keys(tops).sort(function (a, b) { return a - b; }).map(function (t) { return tops[t].join(''); });""")
+    assert len(lines) > 1, "the heading is long enough to wrap"
+    assert all(line.strip().split(" ")[-1] in "kg · 2,000 of 5,063 entities (the most connected)".split(" ")
+               for line in lines[:-1]), lines
