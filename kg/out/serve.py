@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from kg import KgError
 from kg.out.sparql_gate import GateServer
-from kg.rdf.store import data_folder, is_store, load_any, load_file_into
+from kg.rdf.store import data_folder, is_store, load_any, load_store_into
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 30.0
@@ -165,7 +165,7 @@ def serve(source: str | Path, port: int = 7878, page_port: int | None = None, re
             dataset = load_any(source)  # a graph file; a folder that is no store gets a one-line error
             location = workdir / "store"
             store = ox.Store(str(location))
-            load_file_into(store, source)  # straight from the file, through Oxigraph's bulk loader
+            load_store_into(store, dataset)  # the dataset the page is drawn from: the file is read once
             del store
         (workdir / "page").mkdir()
         page = render_page(dataset, f"kg: {source.name}")

@@ -14,15 +14,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg.io.atomic import replace_link
-from kg.rdf.files import SUFFIX_FORMATS, GraphFileError, load_dataset, may_hold_percent_iris, readable_dataset
-from kg.rdf.triples import union_triples
-from kg.rdf.vocab import prefix_map
+from kg.rdf.files import GraphFileError, load_dataset, readable_dataset
+from kg.rdf.vocab import ID, prefix_map
 
 #: a file kg writes into every store it makes, so a folder is known for a store before it is opened
 MARKER = "kg-store.txt"
@@ -101,12 +99,6 @@ def data_folder(path: str | Path) -> Path:
     return Path(path) / "data"
 
 
-def union_quads(dataset: ox.Dataset) -> Iterator[ox.Quad]:
-    """The union of ``dataset``'s named graphs as default-graph quads (each triple once)."""
-    default = ox.DefaultGraph()
-    return (ox.Quad(s, p, o, default) for s, p, o in union_triples(dataset))
-
-
 def load_store_into(store: ox.Store, dataset: ox.Dataset) -> None:
     """Add ``dataset``'s quads to an open store, and the union of its named graphs to its default graph,
     both through Oxigraph's bulk loader (the union as N-Triples that Oxigraph writes and reads: on a
@@ -114,23 +106,6 @@ def load_store_into(store: ox.Store, dataset: ox.Dataset) -> None:
     of the 20 s that 470k quads took)."""
     store.bulk_extend(dataset)
     _load_union(store, (quad.triple for quad in dataset))
-
-
-def load_file_into(store: ox.Store, path: str | Path) -> None:
-    """Load a graph file into an open store as :func:`load_store_into` lays it out, parsed by Oxigraph's
-    bulk loader straight from the file (``kg serve FILE``). A file that may hold IRIs of the old
-    percent-encoded form goes through :func:`~kg.rdf.files.load_dataset`, which rewrites them."""
-    path = Path(path)
-    fmt = SUFFIX_FORMATS.get(path.suffix.lower())
-    if not path.is_file() or fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) or may_hold_percent_iris(path):
-        load_store_into(store, load_dataset(path))  # and the one-line errors of load_dataset
-        return
-    try:
-        store.bulk_load(path=str(path), format=fmt)
-        _load_union(store, (quad.triple for quad in ox.parse(path=str(path), format=fmt)))
-    except (SyntaxError, ValueError, OSError) as exc:
-        reason = " ".join(str(exc).split())[:200]
-        raise GraphFileError(f"{path}: not valid {fmt.name} ({reason})") from None
 
 
 def _load_union(store: ox.Store, triples) -> None:
@@ -141,11 +116,14 @@ def _load_union(store: ox.Store, triples) -> None:
     store.flush()
 
 
+#: whether a store may hold kg IRIs of the old percent-encoded form: every entity has a type
+PERCENT_IRI_ASK = f'ASK {{ ?s a ?c FILTER (STRSTARTS(STR(?s), "{ID}") && CONTAINS(STR(?s), "%")) }}'
+
+
 def memory_store(dataset: ox.Dataset) -> ox.Store:
     """An in-memory store of ``dataset`` laid out as kg's stores are (the union as the default graph)."""
     store = ox.Store()
-    store.extend(dataset)
-    store.extend(union_quads(dataset))
+    load_store_into(store, dataset)
     return store
 
 
@@ -166,7 +144,10 @@ def load_any(path: str | Path) -> ox.Dataset:
     if Path(path).is_dir():
         store = open_store(path)  # a folder that is no kg store gets the one-line error from here
         try:
-            return readable_dataset(store_dataset(store))  # a store of the old percent-encoded IRIs too
+            dataset = store_dataset(store)
+            # a store of the old percent-encoded IRIs is rewritten; asked of the store first, so that a
+            # store of readable ones is not walked term by term in Python
+            return readable_dataset(dataset) if store.query(PERCENT_IRI_ASK) else dataset
         finally:
             del store
     return load_dataset(path)

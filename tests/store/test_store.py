@@ -179,20 +179,36 @@ def test_listing_everything_streams_rows_in_blocks(timeout):
     assert lines[0] == "name" and len(lines) == rows + 1 and len(csv.writes) > 1
 
 
-def test_a_file_loads_into_a_store_as_its_dataset_does(built, tmp_path):
+def test_a_store_holds_the_graphs_and_their_union_once_each(built, tmp_path):
     import pyoxigraph as ox
 
     from kg.rdf.files import GraphFileError
-    from kg.rdf.store import load_file_into, load_store_into
+    from kg.rdf.store import load_any, load_store_into, memory_store
 
     graph = built["all"] / "graph.trig"
-    from_file, from_dataset = ox.Store(), ox.Store()
-    load_file_into(from_file, graph)
-    load_store_into(from_dataset, ox.Dataset(ox.parse(path=str(graph), format=ox.RdfFormat.TRIG)))
-    assert set(from_file) == set(from_dataset)
-    default = list(from_file.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    assert default and len(default) == len({(q.subject, q.predicate, q.object) for q in from_file})
+    dataset = ox.Dataset(ox.parse(path=str(graph), format=ox.RdfFormat.TRIG))
+    on_disk, in_memory = ox.Store(str(tmp_path / "store")), memory_store(dataset)
+    load_store_into(on_disk, dataset)
+    assert set(on_disk) == set(in_memory)
+    named = [q for q in in_memory if not isinstance(q.graph_name, ox.DefaultGraph)]
+    assert set(named) == set(dataset)
+    default = list(in_memory.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert default and len(default) == len({(q.subject, q.predicate, q.object) for q in in_memory})
     broken = tmp_path / "broken.nq"
     broken.write_text("<https://kg.example/a> <https://kg.example/b> .\n", encoding="utf-8")
     with pytest.raises(GraphFileError, match="broken.nq"):
-        load_file_into(ox.Store(), broken)
+        load_any(broken)
+
+
+def test_an_old_store_is_read_with_readable_iris(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.rdf.store import load_any, write_store
+
+    old = ox.NamedNode("https://kg.example/id/person/%E4%B9%A0%E8%BF%91%E5%B9%B3")
+    article = ox.NamedNode("https://kg.example/id/article/a")
+    person = ox.NamedNode("https://schema.org/Person")
+    write_store(ox.Dataset([ox.Quad(old, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                    person, article)]), tmp_path / "old")
+    subjects = {q.subject.value for q in load_any(tmp_path / "old")}
+    assert subjects == {"https://kg.example/id/person/习近平"}

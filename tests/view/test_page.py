@@ -403,5 +403,5 @@ def test_the_heading_wraps_between_words_not_inside_them(browser, tmp_path):
         }
         return Object.keys(tops).sort(function (a, b) { return a - b; }).map(function (t) { return tops[t].join(''); });""")
     assert len(lines) > 1, "the heading is long enough to wrap"
-    assert all(line.strip().split(" ")[-1] in "kg · 2,000 of 5,063 entities (the most connected)".split(" ")
+    assert all(line.strip().split(" ")[-1] in ["kg", "·", "2,000", "of", "5,063", "entities", "(the", "most", "connected)"]
                for line in lines[:-1]), lines
