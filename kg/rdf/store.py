@@ -11,6 +11,7 @@ in-memory store, so files and stores answer alike.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import tempfile
@@ -33,32 +34,82 @@ def is_store(path: str | Path) -> bool:
     return (Path(path) / MARKER).is_file()
 
 
-def write_store(dataset: ox.Dataset, path: str | Path) -> int:
-    """Replace the store at ``path`` with ``dataset``'s quads; returns the quad count.
+#: a file in each generation that ``kg serve`` holds a shared lock on while it serves that generation
+SERVING_LOCK = "serving.lock"
+_MARKER_TEXT = "An Oxigraph store written by kg build --store; the data is in data/.\n"
 
-    The database is loaded into a new generation folder inside the store (``.generations/gen-…/data``) and
-    ``data`` is switched to it with one rename of a link: a failure or a kill at any moment leaves the old
-    store, or the new one, whole. The next write removes generations that are not current.
-    """
+
+def _claim(path: Path) -> None:
+    """Make ``path`` a kg store folder before anything is loaded into it, so a build killed in its first
+    load leaves a folder the next build recognises (and takes over) rather than one it refuses."""
+    if path.exists() and not is_store(path):
+        if not path.is_dir():
+            raise GraphFileError(f"{path}: exists and is not a kg store (refusing to overwrite it)")
+        if any(entry.name != GENERATIONS for entry in path.iterdir()):
+            raise GraphFileError(f"{path}: exists and is not a kg store (refusing to overwrite it)")
+    try:
+        (path / GENERATIONS).mkdir(parents=True, exist_ok=True)
+        if not is_store(path):
+            (path / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise GraphFileError(f"{path}: cannot write the store ({exc.strerror or exc})") from None
+
+
+def stage_store(dataset: ox.Dataset, path: str | Path) -> tuple[Path, int]:
+    """Load ``dataset`` into a new generation of the store at ``path``, not yet current; returns the
+    generation folder and its quad count. :func:`switch_store` makes it current; a failure here leaves the
+    store as it was."""
     path = Path(path)
-    if path.exists() and not is_store(path) and (not path.is_dir() or any(path.iterdir())):
-        raise GraphFileError(f"{path}: exists and is not a kg store (refusing to overwrite it)")
-    generations = path / GENERATIONS
-    generations.mkdir(parents=True, exist_ok=True)
+    _claim(path)
     _adopt_plain_data(path)
-    staging = Path(tempfile.mkdtemp(prefix="gen-", dir=generations))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix="gen-", dir=path / GENERATIONS))
+    except OSError as exc:
+        raise GraphFileError(f"{path}: cannot write the store ({exc.strerror or exc})") from None
     try:
         store = ox.Store(str(staging / "data"))
         load_store_into(store, dataset)
         count = len(store)
         del store  # release the database lock before the folder is switched in
-        (path / MARKER).write_text("An Oxigraph store written by kg build --store; the data is in data/.\n",
-                                   encoding="utf-8")
-        replace_link(path / "data", f"{GENERATIONS}/{staging.name}/data")
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise GraphFileError(f"{path}: cannot write the store ({' '.join(str(exc).split())[:160]})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _remove_stale_generations(path)
+    return staging, count
+
+
+def switch_store(path: str | Path, generation: Path | str | None) -> str | None:
+    """Make ``generation`` (a folder of ``.generations``, or None: none) the store's data with one rename of
+    a link; returns the generation that was current, so a caller can switch back."""
+    path = Path(path)
+    previous = current_generation(path)
+    if generation is None:
+        (path / "data").unlink(missing_ok=True)
+    else:
+        replace_link(path / "data", f"{GENERATIONS}/{Path(generation).name}/data")
+    return previous.name if previous is not None else None
+
+
+def current_generation(path: str | Path) -> Path | None:
+    """The generation folder the store's ``data`` link points at (None: no link)."""
+    data = Path(path) / "data"
+    if not data.is_symlink():
+        return None
+    return Path(path) / GENERATIONS / Path(os.readlink(data)).parts[1]
+
+
+def write_store(dataset: ox.Dataset, path: str | Path) -> int:
+    """Replace the store at ``path`` with ``dataset``'s quads; returns the quad count.
+
+    The database is loaded into a new generation folder inside the store (``.generations/gen-…/data``) and
+    ``data`` is switched to it with one rename of a link: a failure or a kill at any moment leaves the old
+    store, or the new one, whole. Generations that are not current are removed.
+    """
+    staging, count = stage_store(dataset, path)
+    switch_store(path, staging)
+    remove_stale_generations(path)
     return count
 
 
@@ -72,15 +123,36 @@ def _adopt_plain_data(path: Path) -> None:
         replace_link(data, f"{GENERATIONS}/{legacy.name}/data")
 
 
-def _remove_stale_generations(path: Path) -> None:
-    """Delete the generations the ``data`` link does not point at (replaced ones, ones a kill left)."""
-    current = Path(os.readlink(path / "data")).parts[1] if (path / "data").is_symlink() else None
+def remove_stale_generations(path: str | Path, keep: tuple[str, ...] = ()) -> None:
+    """Delete the generations the ``data`` link does not point at (replaced ones, ones a kill left), except
+    those in ``keep`` and those ``kg serve`` is serving (it holds their :data:`SERVING_LOCK`)."""
+    path = Path(path)
+    current = current_generation(path)
+    if not (path / GENERATIONS).is_dir():
+        return
     for entry in (path / GENERATIONS).iterdir():
-        if entry.name != current:
-            if entry.is_dir() and not entry.is_symlink():
+        if (current is not None and entry.name == current.name) or entry.name in keep:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            if not _served(entry):
                 shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _served(generation: Path) -> bool:
+    """True when a ``kg serve`` holds this generation's serving lock."""
+    lock = generation / SERVING_LOCK
+    if not lock.is_file():
+        return False
+    try:
+        with open(lock, "a") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def open_store(path: str | Path) -> ox.Store:
@@ -88,6 +160,9 @@ def open_store(path: str | Path) -> ox.Store:
     path = Path(path)
     if not is_store(path):
         raise GraphFileError(f"{path}: not a kg store (no {MARKER}; kg build --store DIR makes one)")
+    if not (path / "data").exists():
+        raise GraphFileError(f"{path}: the store holds no data yet (its first build did not finish; "
+                             "kg build --store writes it)")
     try:
         return ox.Store.read_only(str(path / "data"))
     except OSError as exc:

@@ -87,7 +87,7 @@ def test_a_store_is_switched_whole_and_a_failed_write_keeps_the_old_one(tmp_path
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store_module, "load_store_into", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(store_module.GraphFileError, match="No space left"):  # one line, the reason in it
         write_store(load_dataset(built["all"] / "graph.trig"), target)
     monkeypatch.undo()
     assert len(list(open_store(target).named_graphs())) == 2  # the old store, whole
