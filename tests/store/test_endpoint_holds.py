@@ -195,7 +195,7 @@ def load(port: int, clients: int, per_client: int, pause: float = 0.01) -> list[
 def test_a_stopped_query_fails_no_other(built):
     process, port = start_serve(built["all"] / "graph.trig", "--timeout", "2")
     try:
-        answers, threads = load(port, 8, 50)
+        answers, threads = load(port, 8, 50, pause=0.1)  # paced to span the stop
         time.sleep(0.3)
         slow = _ask(port, SLOW_QUERY, timeout=120)
         for thread in threads:

@@ -4,8 +4,9 @@ Steps: read the inputs one article at a time; skip articles whose text the
 output folder's state already holds (same id, same sha256); extract the rest
 in batches (here, in worker processes or on a Dask cluster); cache their
 facts; find near-duplicate stories; assemble the dataset from every
-article's facts; write graph.ttl, graph.trig and graph.html through a staging
-folder; then the store and the endpoint when asked; then the state.
+article's facts; stage graph.ttl, graph.trig and graph.html, the store when
+asked, and the manifest; send the endpoint its graphs when asked; then switch
+the staged parts in together (:mod:`kg.out.batch.commit`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from kg.io.articles import Article, ArticleError, input_files
 from kg.nlp.article_parts import read_articles
 from kg.nlp.fingerprint import extractor_fingerprint
 from kg.nlp.lexicon import load_lexicon
+from kg.out.batch.commit import Staged, commit, recover
 from kg.out.batch.lock import build_lock
-from kg.out.batch.outputs import OUTPUTS, publish
+from kg.out.batch.outputs import OUTPUTS, stage_outputs
 from kg.out.batch.progress import Progress
 from kg.out.batch.state import BuildState
 from kg.rdf.triples import union_triples
@@ -186,9 +188,9 @@ def _page_failure(path: Path, exitcode: int | None) -> str:
     return note.read_text(encoding="utf-8") if note.is_file() else f"exit code {exitcode}"
 
 
-def _write_outputs(dataset, out: Path) -> None:
-    """graph.ttl, graph.trig and graph.html, switched in together (:mod:`kg.out.batch.outputs`): a failure
-    or a kill leaves the previous set as it was."""
+def _stage_outputs(dataset, out: Path) -> Path:
+    """graph.ttl, graph.trig and graph.html written into a new output generation, switched in later by the
+    build's commit (:mod:`kg.out.batch.commit`): a failure or a kill leaves the previous set as it was."""
     from kg.rdf.files import serialize
 
     def write(staging: Path) -> None:
@@ -206,8 +208,9 @@ def _write_outputs(dataset, out: Path) -> None:
                 page.terminate()
                 page.join()
 
-    publish(out, write)
+    staging = stage_outputs(out, write)
     _remove_legacy_staging(out)
+    return staging
 
 
 def _remove_legacy_staging(out: Path) -> None:
@@ -353,21 +356,31 @@ def assemble(plan: BuildPlan, clock: _Phases):
 
 def write_everything(plan: BuildPlan, dataset, clock: _Phases, *, store: Path | None = None,
                      endpoint: str | None = None) -> None:
-    """The files (through a staging folder), then the store and the endpoint when asked."""
+    """Stage the files, the store and the manifest, send the endpoint its graphs, then commit the three
+    together (:mod:`kg.out.batch.commit`): a failure at any step leaves the last good state as it was."""
     report = plan.report
-    with clock("write ttl, trig, html"):
-        _write_outputs(dataset, plan.out)
-    if store is not None:
-        from kg.rdf.store import write_store
+    staged = Staged(plan.out, store=store)
+    try:
+        with clock("write ttl, trig, html"):
+            staged.outputs = _stage_outputs(dataset, plan.out)
+        if store is not None:
+            from kg.rdf.store import stage_store
 
-        with clock("store"):
-            report.quads_in_store = write_store(dataset, store)
-        report.store_seconds = report.phase_seconds["store"]
-    if endpoint:
-        from kg.rdf.endpoint import upload
+            with clock("store"):
+                staged.store_generation, report.quads_in_store = stage_store(dataset, store)
+            report.store_seconds = report.phase_seconds["store"]
+        if endpoint:
+            from kg.rdf.endpoint import upload
 
-        with clock("endpoint"):
-            report.graphs_sent = upload(dataset, endpoint)
+            with clock("endpoint"):
+                report.graphs_sent = upload(dataset, endpoint)
+        plan.state.stage()
+        staged.manifest = True
+    except BaseException:
+        staged.discard()
+        raise
+    commit(staged)  # on a failure it switches back what it switched and discards the rest
+    plan.state.prune()
 
 
 def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoint: str | None = None,
@@ -388,6 +401,7 @@ def run_build(inputs: list[str], out: Path, *, store: Path | None = None, endpoi
 
 def _run_locked(inputs: list[str], out: Path, *, store, endpoint, workers, scheduler, fresh, batch_size,
                 progress, session, config) -> BuildReport:
+    recover(Path(out))  # a commit a kill interrupted is finished before anything is read
     plan = plan_build(inputs, out, workers=workers, fresh=fresh, progress=progress, session=session,
                       config=config)
     extract_new(plan, workers=workers, scheduler=scheduler, batch_size=batch_size)
@@ -396,7 +410,6 @@ def _run_locked(inputs: list[str], out: Path, *, store, endpoint, workers, sched
     with paused_gc():
         results, pairs, dataset = assemble(plan, clock)
         write_everything(plan, dataset, clock, store=store, endpoint=endpoint)
-    plan.state.save()  # last: an interrupted build leaves the previous state usable
     if session is not None:
         session.state = plan.state
     report.articles = len(results)

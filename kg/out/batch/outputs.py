@@ -31,6 +31,14 @@ class OutputError(KgError, OSError):
 
 def publish(out: Path, write: Callable[[Path], None]) -> None:
     """Have ``write`` fill a new generation folder with :data:`OUTPUTS`, then make it the current one."""
+    staging = stage_outputs(out, write)
+    switch_outputs(out, staging)
+    remove_stale_generations(out)
+
+
+def stage_outputs(out: Path, write: Callable[[Path], None]) -> Path:
+    """Have ``write`` fill a new generation folder with :data:`OUTPUTS`; not current yet
+    (:func:`switch_outputs`). A failure removes it and leaves the current set as it was."""
     generations = out / GENERATIONS
     try:
         generations.mkdir(parents=True, exist_ok=True)
@@ -42,24 +50,41 @@ def publish(out: Path, write: Callable[[Path], None]) -> None:
         for name in OUTPUTS:
             os.chmod(staging / name, 0o644)
         os.chmod(staging, 0o755)
-        current = generations / CURRENT
-        if current.is_dir() and not current.is_symlink():
-            # A copy of an output folder made by a tool that follows links (shutil.copytree) holds the
-            # current set as a plain folder: it becomes a stale generation, removed below.
-            current.rename(generations / f"gen-copied-{os.getpid()}")
-        replace_link(current, staging.name)  # the one switch: old set before, new set after
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"{out}: cannot write the outputs ({exc.strerror or exc})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return staging
+
+
+def current_generation(out: Path) -> str | None:
+    """The name of the generation ``current`` points at (None: no outputs yet)."""
+    current = out / GENERATIONS / CURRENT
+    return os.readlink(current) if current.is_symlink() else None
+
+
+def switch_outputs(out: Path, generation: Path | str | None) -> str | None:
+    """Make ``generation`` (a folder of :data:`GENERATIONS`; None: none) the current set with one rename of
+    a link, and ``out``'s files links into it; returns the generation that was current."""
+    generations = out / GENERATIONS
+    previous = current_generation(out)
+    current = generations / CURRENT
     try:
+        if current.is_dir() and not current.is_symlink():
+            # A copy of an output folder made by a tool that follows links (shutil.copytree) holds the
+            # current set as a plain folder: it becomes a stale generation, removed later.
+            current.rename(generations / f"gen-copied-{os.getpid()}")
+        if generation is None:
+            current.unlink(missing_ok=True)
+            return previous
+        replace_link(current, Path(generation).name)  # the one switch: old set before, new set after
         for name in OUTPUTS:
             _link_output(out, name)
     except OSError as exc:
-        raise OutputError(f"{out}: cannot link the outputs ({exc.strerror})") from None
-    remove_stale_generations(out)
+        raise OutputError(f"{out}: cannot switch the outputs ({exc.strerror or exc})") from None
+    return previous
 
 
 def _link_output(out: Path, name: str) -> None:
@@ -78,8 +103,7 @@ def remove_stale_generations(out: Path) -> None:
     generations = out / GENERATIONS
     if not generations.is_dir():
         return
-    current = generations / CURRENT
-    keep = os.readlink(current) if current.is_symlink() else None
+    keep = current_generation(out)
     for entry in generations.iterdir():
         if entry.name in (CURRENT, keep):
             continue

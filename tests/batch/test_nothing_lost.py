@@ -1,0 +1,166 @@
+"""Every article kept, and all or nothing: a build that fails or is killed at any step leaves the last good
+outputs, store and manifest as they were, and the next build loses nothing (real processes, real kills)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import itertools
+import json
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pyoxigraph as ox
+import pytest
+from conftest import ARTICLES, ROOT, SAMPLES, SHARED
+from test_cli import one_line_error, run_kg
+
+STREAM = SHARED / "corpora" / "news-stream" / "xwlb-2022-2026.jsonl.gz"
+ARTICLE_CLASS = "https://schema.org/NewsArticle"
+
+
+def graph_articles(path) -> set[str]:
+    """The ids of the articles a graph file holds."""
+    store = ox.Store()
+    store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    rows = store.query(f"SELECT ?a WHERE {{ ?a a <{ARTICLE_CLASS}> }}")
+    return {row["a"].value.rsplit("/", 1)[-1] for row in rows}
+
+
+def stream_slice_with_copies(count: int = 40) -> list[dict]:
+    """The stream's first ``count`` items and the later ones whose text repeats one of them under another id."""
+    items, texts = [], {}
+    with gzip.open(STREAM, "rt", encoding="utf-8") as stream:
+        for number, line in enumerate(itertools.islice(stream, 3000)):
+            item = json.loads(line)
+            digest = hashlib.sha256(item["text"].encode()).hexdigest()
+            if number < count:
+                items.append(item)
+                texts[digest] = item["id"]
+            elif digest in texts and texts[digest] != item["id"]:
+                items.append(item)
+    return items
+
+
+def test_items_with_the_same_text_under_other_ids_are_all_articles(tmp_path):
+    items = stream_slice_with_copies()
+    assert len({hashlib.sha256(i["text"].encode()).hexdigest() for i in items}) < len(items)  # copies there
+    feed = tmp_path / "slice.jsonl"
+    feed.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    result = run_kg("build", str(feed), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0, result.stderr
+    ids = {i["id"] for i in items}
+    assert graph_articles(tmp_path / "out" / "graph.ttl") == ids
+    assert f"kg: {len(ids)} article(s)" in result.stdout + result.stderr  # the summary counts what the graph holds
+
+
+def _snapshot(out, store) -> dict[str, bytes]:
+    """The bytes a reader sees: the outputs, the manifest and the store's quads."""
+    seen = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.trig", "graph.html")}
+    seen["manifest"] = (out / ".kg-state" / "manifest.json").read_bytes()
+    result = run_kg("export", str(store), "--format", "nquads", "-o", str(out.parent / "store.nq"))
+    assert result.returncode == 0, result.stderr
+    seen["store"] = b"\n".join(sorted((out.parent / "store.nq").read_bytes().splitlines()))
+    return seen
+
+
+@pytest.fixture
+def first_sample(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in SAMPLES[:1]:
+        (folder / f"{name}.txt").write_text((ARTICLES / f"{name}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    return folder
+
+
+def test_a_failed_store_step_leaves_the_last_good_state_and_the_next_build_loses_nothing(tmp_path, first_sample):
+    out, store = tmp_path / "out", tmp_path / "store"
+    assert run_kg("build", str(first_sample), "-o", str(out), "--store", str(store), "-q").returncode == 0
+    before = _snapshot(out, store)
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / f"{SAMPLES[1]}.txt").write_text((ARTICLES / f"{SAMPLES[1]}.txt").read_text(encoding="utf-8"),
+                                            encoding="utf-8")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the store's folder would be")
+    for bad_store in (blocked / "store", tmp_path):  # cannot be made; exists and is no kg store
+        failed = run_kg("build", str(first_sample), str(more), "-o", str(out), "--store", str(bad_store), "-q")
+        assert "store" in one_line_error(failed)
+        assert _snapshot(out, store) == before  # outputs, manifest, store: exactly as they were
+    again = run_kg("build", str(first_sample), str(more), "-o", str(out), "--store", str(store), "-q")
+    assert again.returncode == 0, again.stderr
+    assert len(graph_articles(out / "graph.ttl")) == 2
+    answer = run_kg("query", str(store), "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }",
+                    "--format", "csv")
+    assert answer.stdout.split() == ["n", "2"]
+
+
+def _kill_when(process: subprocess.Popen, ready, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, "the build ended before the moment to kill it"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def _build_process(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kg.out.cli", "build", *args, "-q"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def test_a_store_killed_in_its_first_load_is_taken_over_by_the_next_build(tmp_path, first_sample):
+    out, store = tmp_path / "out", tmp_path / "store"
+    process = _build_process(str(first_sample), "-o", str(out), "--store", str(store))
+    _kill_when(process, lambda: any((store / ".generations").glob("gen-*/data")))
+    again = run_kg("build", str(first_sample), "-o", str(out), "--store", str(store), "-q")
+    assert again.returncode == 0, again.stderr
+    answer = run_kg("query", str(store), "ASK { ?a a schema:NewsArticle }", "--format", "csv")
+    assert answer.returncode == 0 and "true" in answer.stdout
+    assert len(list((store / ".generations").iterdir())) == 1  # the killed load's generation is gone
+
+
+def _commit_then_die(staged) -> None:
+    """In a forked child: commit, dying (as kill -9 would) right after the store is switched."""
+    from kg.out.batch import commit as commit_module
+
+    commit_module.switch_outputs = lambda *args: os._exit(9)
+    commit_module.commit(staged)
+
+
+def test_a_commit_killed_between_its_switches_is_finished_by_the_next_build(tmp_path, first_sample):
+    from kg.out.batch.commit import Staged, recover
+    from kg.out.batch.outputs import stage_outputs
+    from kg.rdf.files import load_dataset
+    from kg.rdf.store import stage_store
+
+    out, store = tmp_path / "out", tmp_path / "store"
+    assert run_kg("build", str(first_sample), "-o", str(out), "--store", str(store), "-q").returncode == 0
+    dataset = load_dataset(out / "graph.trig")
+    dataset.add(ox.Quad(ox.NamedNode("https://kg.example/x"), ox.NamedNode("https://kg.example/p"),
+                        ox.Literal("committed"), ox.NamedNode("https://kg.example/x")))
+    staged = Staged(out, store=store)
+
+    def write(folder):
+        for name in ("graph.ttl", "graph.trig", "graph.html"):
+            (folder / name).write_text("committed", encoding="utf-8")
+
+    staged.outputs = stage_outputs(out, write)
+    staged.store_generation, _ = stage_store(dataset, store)
+    next_manifest = out / ".kg-state" / "manifest.next.json"
+    next_manifest.write_text((out / ".kg-state" / "manifest.json").read_text().replace("{", "{ ", 1))
+    staged.manifest = True
+    child = multiprocessing.get_context("fork").Process(target=_commit_then_die, args=(staged,))
+    child.start()
+    child.join()
+    assert child.exitcode == 9
+    assert (out / "graph.ttl").read_text() != "committed"  # killed between the store and the outputs
+    recover(out)
+    assert (out / "graph.ttl").read_text() == "committed" and not next_manifest.exists()
+    answer = run_kg("query", str(store), 'ASK { ?s ?p "committed" }', "--format", "csv")
+    assert "true" in answer.stdout
