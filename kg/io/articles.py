@@ -285,7 +285,8 @@ def read_text_file(path: Path) -> Article:
         raise ArticleError(f"{shown(path)}: over {MAX_BYTES:,} bytes, over the limit of {MAX_CHARS:,} "
                            "characters for one article")
     text, notes = decode(data, shown(path))
-    article = make_article(text, article_id=path.stem, path=shown(path), notes=notes)
+    # a name whose bytes are not UTF-8 gives an id with those bytes escaped (a\xff), distinct and writable
+    article = make_article(text, article_id=shown(path.stem), path=shown(path), notes=notes)
     article.input_bytes = len(data)
     return article
 

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -164,3 +165,71 @@ def test_a_commit_killed_between_its_switches_is_finished_by_the_next_build(tmp_
     assert (out / "graph.ttl").read_text() == "committed" and not next_manifest.exists()
     answer = run_kg("query", str(store), 'ASK { ?s ?p "committed" }', "--format", "csv")
     assert "true" in answer.stdout
+
+
+def _group(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid`` (zombies aside)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            members.append(int(stat.parent.name))
+    return members
+
+
+@pytest.mark.parametrize("moment", ["extracting", "writing the page"])
+def test_kill_9_of_a_build_leaves_no_process_and_a_rebuild_runs_at_once(tmp_path, moment):
+    items = stream_slice_with_copies(120)
+    feed = tmp_path / "slice.jsonl"
+    feed.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    out = tmp_path / "out"
+    process = _build_process(str(feed), "-o", str(out), "--workers", "2")
+    if moment == "extracting":
+        ready = lambda: len(_group(process.pid)) >= 3  # the build and its two workers
+    else:
+        ready = lambda: any((out / ".kg-outputs").glob("gen-*")) and len(_group(process.pid)) >= 2
+    deadline = time.monotonic() + 180
+    while not ready():
+        assert process.poll() is None and time.monotonic() < deadline, "the build ended before the kill"
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)  # the build alone: its children must follow by themselves
+    process.wait()
+    deadline = time.monotonic() + 10
+    while _group(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _group(process.pid) == []
+    again = run_kg("build", str(feed), "-o", str(out), "-q")
+    assert again.returncode == 0, again.stderr  # not refused by a lock an orphan holds
+    assert graph_articles(out / "graph.ttl") == {i["id"] for i in items}
+
+
+def _small_files() -> None:
+    """In the child: files over 300 KB cannot be written (EFBIG), as on a disk that fills up."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (300_000, 300_000))
+
+
+def test_a_page_that_cannot_be_written_is_one_line_and_the_last_good_state_stays(tmp_path, first_sample):
+    out = tmp_path / "out"
+    assert run_kg("build", str(first_sample), "-o", str(out), "-q").returncode == 0
+    before = {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.html")}
+    (first_sample / "more.txt").write_text((ARTICLES / f"{SAMPLES[1]}.txt").read_text(encoding="utf-8"))
+    failed = subprocess.run([sys.executable, "-m", "kg.out.cli", "build", str(first_sample), "-o", str(out), "-q"],
+                            cwd=ROOT, capture_output=True, text=True, preexec_fn=_small_files, check=False)
+    assert "graph.html" in one_line_error(failed) and "()" not in failed.stderr
+    assert {name: (out / name).read_bytes() for name in ("graph.ttl", "graph.html")} == before
+
+
+def test_a_file_name_that_is_not_utf8_is_read(tmp_path, first_sample):
+    folder = tmp_path / "names"
+    folder.mkdir()
+    odd = os.fsdecode(b"a\xff.txt")
+    (folder / odd).write_text((ARTICLES / f"{SAMPLES[0]}.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    result = run_kg("build", str(folder), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert graph_articles(tmp_path / "out" / "graph.ttl") == {"a%5Cxff"}  # the byte escaped, the article kept

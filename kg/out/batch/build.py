@@ -30,6 +30,7 @@ from kg.io.articles import Article, ArticleError, input_files
 from kg.nlp.article_parts import read_articles
 from kg.nlp.fingerprint import extractor_fingerprint
 from kg.nlp.lexicon import load_lexicon
+from kg.out.batch.children import die_with_parent
 from kg.out.batch.commit import Staged, commit, recover
 from kg.out.batch.lock import build_lock
 from kg.out.batch.outputs import OUTPUTS, stage_outputs
@@ -158,34 +159,53 @@ def _write_page(dataset, path: Path) -> None:
     path.write_text(render_page(dataset, "kg knowledge graph"), encoding="utf-8")
 
 
-def _start_page(dataset, path: Path) -> multiprocessing.Process | None:
-    """Write the page in a forked process while this one writes Turtle and TriG, or here and now.
+class _PageWriter:
+    """graph.html written in a forked process while this one writes Turtle and TriG, or here and now.
 
     The page and the two serializations each take about a second for 1,000
     articles; on two cores they overlap. Only a process with no other thread
     forks (a Dask client's threads could hold locks the child would wait on).
+    The child dies with the build, and tells why it failed through a pipe (a
+    note written to disk would fail on the disk that made the page fail).
     """
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        _write_page(dataset, path)
-        return None
-    process = multiprocessing.get_context("fork").Process(target=_write_page_or_note, args=(dataset, path),
-                                                          daemon=True)
-    process.start()
-    return process
+
+    def __init__(self, dataset, path: Path) -> None:
+        self.process: multiprocessing.Process | None = None
+        if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+            _write_page(dataset, path)
+            return
+        context = multiprocessing.get_context("fork")
+        self.reasons, sender = context.Pipe(duplex=False)
+        self.process = context.Process(target=_write_page_or_tell, args=(dataset, path, os.getpid(), sender),
+                                       daemon=True)
+        self.process.start()
+        sender.close()
+
+    def finish(self) -> None:
+        """Wait for the page; raise :class:`BuildError` with the child's reason when it failed."""
+        if self.process is None:
+            return
+        self.process.join()
+        if self.process.exitcode != 0:
+            reason = self.reasons.recv() if self.reasons.poll() else f"exit code {self.process.exitcode}"
+            raise BuildError(f"writing graph.html failed ({reason})")
+
+    def stop(self) -> None:
+        """End the child if it still runs (the build failed elsewhere)."""
+        if self.process is not None and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
 
 
-def _write_page_or_note(dataset, path: Path) -> None:
-    """In the forked process: write the page, or leave the reason it failed beside it and exit 1."""
+def _write_page_or_tell(dataset, path: Path, parent: int, reasons) -> None:
+    """In the forked process: write the page, or send the reason it failed and exit 1 (no traceback)."""
+    die_with_parent(parent)
     try:
         _write_page(dataset, path)
-    except Exception as exc:  # noqa: BLE001 - any failure becomes the parent's one-line error
-        path.with_suffix(".error").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
+    except BaseException as exc:  # noqa: BLE001 - any failure becomes the parent's one-line error
+        with contextlib.suppress(Exception):
+            reasons.send(exc.strerror if isinstance(exc, OSError) and exc.strerror else f"{type(exc).__name__}: {exc}")
         os._exit(1)
-
-
-def _page_failure(path: Path, exitcode: int | None) -> str:
-    note = path.with_suffix(".error")
-    return note.read_text(encoding="utf-8") if note.is_file() else f"exit code {exitcode}"
 
 
 def _stage_outputs(dataset, out: Path) -> Path:
@@ -194,19 +214,13 @@ def _stage_outputs(dataset, out: Path) -> Path:
     from kg.rdf.files import serialize
 
     def write(staging: Path) -> None:
-        page = _start_page(dataset, staging / "graph.html")
+        page = _PageWriter(dataset, staging / "graph.html")
         try:
             (staging / "graph.ttl").write_bytes(serialize(dataset, "turtle"))
             (staging / "graph.trig").write_bytes(serialize(dataset, "trig"))
-            if page is not None:
-                page.join()
-                if page.exitcode != 0:
-                    raise BuildError(
-                        f"writing graph.html failed ({_page_failure(staging / 'graph.html', page.exitcode)})")
+            page.finish()
         finally:
-            if page is not None and page.is_alive():
-                page.terminate()
-                page.join()
+            page.stop()
 
     staging = stage_outputs(out, write)
     _remove_legacy_staging(out)

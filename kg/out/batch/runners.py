@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from kg.facts import ArticleFacts
 from kg.io.articles import Article
 from kg.nlp.doc_facts import extract
+from kg.out.batch.children import die_with_parent
 
 IN_FLIGHT_PER_WORKER = 2
 # The NER model multiplies matrices in numpy's OpenBLAS (kg/nlp/ner/ops.py), which
@@ -75,6 +76,12 @@ def warm_up(config: str | None = None) -> None:
     from kg.nlp.pipeline import shared_pipeline
 
     shared_pipeline(config)
+
+
+def _start_pool_worker(config: str | None, parent: int) -> None:
+    """A pool worker's first step: it dies with the build (kill -9 included), then loads the pipeline."""
+    die_with_parent(parent)
+    warm_up(config)
 
 
 class LocalRunner:
@@ -132,7 +139,7 @@ class PoolRunner:
         self.workers, self.config = workers, config
         context = multiprocessing.get_context("spawn")
         with blas_threads_for(workers):  # the workers read it as they start
-            self.pool = context.Pool(workers, initializer=warm_up, initargs=(config,))
+            self.pool = context.Pool(workers, initializer=_start_pool_worker, initargs=(config, os.getpid()))
 
     def warm_up(self) -> None:
         """Nothing to do: each worker loads the models as it starts (the pool's initializer)."""
