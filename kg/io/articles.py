@@ -28,6 +28,8 @@ import json
 import os
 import re
 import stat
+import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -321,33 +323,84 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[bytes, int]]:
                 now = raw.tell() if handle is not raw else position + len(line)
                 yield line, now - position
                 position = now
-        except (OSError, EOFError) as exc:  # a damaged or truncated gzip stream
-            raise ArticleError(f"{shown(path)}: cannot read ({exc})") from None
+        except (OSError, EOFError, zlib.error) as exc:  # a damaged or truncated gzip stream
+            if handle is raw:
+                raise ArticleError(f"{shown(path)}:{number + 1}: cannot read ({exc})") from None
+            reason = "it ends early: truncated" if isinstance(exc, EOFError) else str(exc) or type(exc).__name__
+            raise DamagedGzip(reason, number + 1) from None
+
+
+class DamagedGzip(ArticleError):
+    """A ``.gz`` stream that cannot be read past line ``line`` (truncated, or its bytes damaged)."""
+
+    def __init__(self, reason: str, line: int) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def _damage_in(lines: Iterator[tuple[bytes, int]]) -> DamagedGzip | None:
+    """Read the rest of a gzip stream: its damage, if it has any."""
+    try:
+        for _ in lines:
+            pass
+    except DamagedGzip as damage:
+        return damage
+    return None
+
+
+def warn(message: str) -> None:
+    """A warning on stderr: the input was read, but not all of it could be."""
+    print(f"kg: warning: {message}", file=sys.stderr)
 
 
 def read_jsonl(path: Path) -> Iterator[Article]:
-    """Articles from a JSONL file (or ``.jsonl.gz``), one object a line with ``id, title, date, source, text``."""
-    for number, (line, size) in enumerate(_jsonl_lines(path), 1):
-        where = f"{shown(path)}:{number}"
-        if not line.strip():
-            continue
-        text, notes = decode(line, where)
-        try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ArticleError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
-        except RecursionError:
-            raise ArticleError(f"{where}: JSON nested too deep to be an article") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ArticleError(f"{where}: expected an object with a string field 'text'")
-        fields = {key: _scalar_field(record, key, where) for key in ("id", "title", "source")}
-        _check_unicode(record["text"], where, "text")
-        article_id = fields["id"] or hashlib.sha256(record["text"].encode()).hexdigest()[:16]
-        article = make_article(record["text"], article_id=article_id, title=fields["title"],
-                               when=_parse_date(record.get("date"), where), source=fields["source"],
-                               path=where, notes=notes)
-        article.input_bytes = size
-        yield article
+    """Articles from a JSONL file (or ``.jsonl.gz``), one object a line with ``id, title, date, source, text``.
+
+    A ``.gz`` file whose stream is truncated or damaged keeps the lines read before the damage: a warning
+    names the file and the first line lost; a file with no line before the damage is an error (a line that decompressed to garbage is put down to the damage
+    when the stream fails its check, not reported as a bad line)."""
+    lines = _jsonl_lines(path)
+    try:
+        for number, (line, size) in enumerate(lines, 1):
+            try:
+                article = _article_from_line(line, size, f"{shown(path)}:{number}")
+            except DamagedGzip:
+                raise
+            except ArticleError:
+                damage = _damage_in(lines) if path.suffix.lower() == ".gz" else None
+                if damage is None:
+                    raise
+                raise DamagedGzip(str(damage), number) from None
+            if article is not None:
+                yield article
+    except DamagedGzip as damage:
+        if damage.line == 1:  # nothing to keep: the file cannot be read at all
+            raise ArticleError(f"{shown(path)}: cannot read (damaged gzip data: {damage})") from None
+        warn(f"{shown(path)}: damaged gzip data ({damage}) from line {damage.line}: lines 1-{damage.line - 1} "
+             "were read, the rest is lost")
+
+
+def _article_from_line(line: bytes, size: int, where: str) -> Article | None:
+    """One JSONL line as an article (None for a blank line); a bad line raises :class:`ArticleError`."""
+    if not line.strip():
+        return None
+    text, notes = decode(line, where)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ArticleError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+    except RecursionError:
+        raise ArticleError(f"{where}: JSON nested too deep to be an article") from None
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise ArticleError(f"{where}: expected an object with a string field 'text'")
+    fields = {key: _scalar_field(record, key, where) for key in ("id", "title", "source")}
+    _check_unicode(record["text"], where, "text")
+    article_id = fields["id"] or hashlib.sha256(record["text"].encode()).hexdigest()[:16]
+    article = make_article(record["text"], article_id=article_id, title=fields["title"],
+                           when=_parse_date(record.get("date"), where), source=fields["source"],
+                           path=where, notes=notes)
+    article.input_bytes = size
+    return article
 
 
 def _stat_mode(path: Path) -> int:

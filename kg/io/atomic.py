@@ -15,9 +15,10 @@ def atomic_open(path: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
     """A handle on a temporary file that replaces ``path`` when the block ends without an error.
 
     Readers never see half a file; on an error the temporary file is removed
-    and ``path`` keeps what it held.
+    and ``path`` keeps what it held. A symbolic link is written through: the
+    file it points at is replaced, the link stays.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a file kg writes is readable as any file is

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -259,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     except KgError as exc:
         print(f"kg: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # the reader went away (kg query … | head): stop quietly, as other tools do
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:  # an output path that cannot be written, a disk that is full
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"kg: error: {where}{exc.strerror or exc}", file=sys.stderr)

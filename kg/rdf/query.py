@@ -8,6 +8,7 @@ its one-line message with the error's position.
 from __future__ import annotations
 
 import io
+import itertools
 import multiprocessing
 import re
 import shutil
@@ -248,10 +249,43 @@ class _Blocks(io.RawIOBase):
             self._buffer.clear()
 
 
+#: a CONSTRUCT answer up to this many triples is written sorted; a longer one streams in arrival order
+SORTED_TRIPLES_MAX = 100_000
+#: triples per block of a streamed CONSTRUCT answer
+TRIPLES_BLOCK = 10_000
+
+
+def _write_triples(result: ox.QueryTriples, fmt: str, write) -> None:
+    """A CONSTRUCT or DESCRIBE answer as Turtle (JSON-LD for ``json``): sorted when it is small, else in
+    blocks as Oxigraph finds the triples, so a huge answer starts at once and memory holds one block."""
+    rdf_format = FORMATS["jsonld" if fmt == "json" else "turtle"][0]
+    triples = ((t.subject, t.predicate, t.object) for t in result)
+    head = list(itertools.islice(triples, SORTED_TRIPLES_MAX + 1))
+    if len(head) <= SORTED_TRIPLES_MAX:
+        write(triples_bytes(head, rdf_format) + b"\n")
+        return
+    rest = iter(lambda: list(itertools.islice(triples, TRIPLES_BLOCK)), [])
+    blocks = itertools.chain((head[i:i + TRIPLES_BLOCK] for i in range(0, len(head), TRIPLES_BLOCK)), rest)
+    if rdf_format == ox.RdfFormat.JSON_LD:  # a JSON-LD array of node objects: the arrays' items joined
+        write(b"[")
+        for number, block in enumerate(blocks):
+            write((b"," if number else b"") + triples_bytes(block, rdf_format).strip()[1:-1])
+        write(b"]\n")
+        return
+    for number, block in enumerate(blocks):
+        text = triples_bytes(block, rdf_format)
+        if number:  # the prefixes are declared once, at the top
+            text = b"".join(line for line in text.splitlines(keepends=True) if not line.startswith(b"@prefix "))
+        write(text)
+
+
 def _write_formatted(result: Answer, fmt: str, write) -> None:
-    """Write a query answer through ``write`` (bytes): streamed for the SPARQL results formats, else the
-    text of :func:`format_result` and a newline."""
-    if fmt in RESULT_FORMATS and not isinstance(result, ox.QueryTriples):
+    """Write a query answer through ``write`` (bytes): streamed for the SPARQL results formats and large
+    CONSTRUCT answers, else the text of :func:`format_result` and a newline."""
+    if isinstance(result, ox.QueryTriples):
+        _write_triples(result, fmt, write)
+        return
+    if fmt in RESULT_FORMATS:
         blocks = _Blocks(write)
         result.serialize(output=blocks, format=RESULT_FORMATS[fmt])
         if not blocks.ends_line:

@@ -233,3 +233,59 @@ def test_a_file_name_that_is_not_utf8_is_read(tmp_path, first_sample):
     result = run_kg("build", str(folder), "-o", str(tmp_path / "out"), "-q")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert graph_articles(tmp_path / "out" / "graph.ttl") == {"a%5Cxff"}  # the byte escaped, the article kept
+
+
+def _gz_of_lines(count: int) -> bytes:
+    items = stream_slice_with_copies(count)[:count]
+    return gzip.compress("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items).encode("utf-8")), items
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped"])
+def test_a_damaged_gzip_keeps_its_good_lines_and_names_the_first_lost(tmp_path, damage):
+    data, items = _gz_of_lines(30)
+    if damage == "truncated":
+        data = data[: len(data) * 2 // 3]
+    else:
+        middle = len(data) * 2 // 3
+        data = data[:middle] + bytes(b ^ 0xFF for b in data[middle:middle + 8]) + data[middle + 8:]
+    feed = tmp_path / "feed.jsonl.gz"
+    feed.write_bytes(data)
+    result = run_kg("build", str(feed), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    warning = [line for line in result.stderr.splitlines() if line.startswith("kg: warning:")]
+    assert len(warning) == 1 and "feed.jsonl.gz" in warning[0] and "damaged gzip data" in warning[0]
+    assert "UTF-8" not in warning[0] and "not JSON" not in warning[0]  # the damage, not an encoding problem
+    first_lost = int(warning[0].split("from line ")[1].split(":")[0])
+    kept = graph_articles(tmp_path / "out" / "graph.ttl")
+    assert 1 < first_lost <= 30 and kept == {i["id"] for i in items[: first_lost - 1]}
+
+
+def test_a_construct_answer_streams_past_the_sorted_size(tmp_path, monkeypatch, first_sample):
+    import io as std_io
+
+    from kg.rdf import query as query_module
+
+    out = tmp_path / "out"
+    assert run_kg("build", str(first_sample), "-o", str(out), "-q").returncode == 0
+    source = query_module.open_source(str(out / "graph.ttl"))
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    whole = std_io.BytesIO()
+    query_module.write_answer(whole, source, everything, "table", None)
+    monkeypatch.setattr(query_module, "SORTED_TRIPLES_MAX", 50)
+    monkeypatch.setattr(query_module, "TRIPLES_BLOCK", 40)
+    for fmt, rdf_format in (("table", ox.RdfFormat.TURTLE), ("json", ox.RdfFormat.JSON_LD)):
+        streamed = std_io.BytesIO()
+        query_module.write_answer(streamed, source, everything, fmt, 30)
+        assert streamed.getvalue().count(b"@prefix kg:") <= 1  # the prefixes once, at the top
+        parsed = set(ox.parse(streamed.getvalue(), format=rdf_format))
+        assert parsed == set(ox.parse(whole.getvalue(), format=ox.RdfFormat.TURTLE))
+
+
+def test_view_writes_through_a_symbolic_link(tmp_path, first_sample):
+    out = tmp_path / "out"
+    assert run_kg("build", str(first_sample), "-o", str(out), "-q").returncode == 0
+    target, link = tmp_path / "page.html", tmp_path / "link.html"
+    target.write_text("old")
+    link.symlink_to(target)
+    assert run_kg("view", str(out / "graph.ttl"), "-o", str(link)).returncode == 0
+    assert link.is_symlink() and "kg-data" in target.read_text(encoding="utf-8")
