@@ -52,7 +52,7 @@ def test_jsonl_gz_and_globs_are_read(tmp_path):
 
 def test_bad_streams_are_one_line_errors(tmp_path):
     broken = tmp_path / "broken.jsonl.gz"
-    broken.write_bytes(gzip.compress(b'{"id": "a", "text": "x"}\n' * 50)[:40])
+    broken.write_bytes(gzip.compress(b'{"id": "a", "text": "x"}\n' * 50)[:12])  # not one whole line
     assert "broken.jsonl.gz" in one_line_error(run_kg("build", str(broken), "-o", str(tmp_path / "out")))
     assert "no file matches" in one_line_error(run_kg("build", str(tmp_path / "nothing-*.jsonl"), "-o",
                                                       str(tmp_path / "out")))

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.io.atomic import write_atomic
-from kg.out.batch.outputs import remove_stale_generations, switch_outputs
+from kg.out.batch.outputs import current_generation, remove_stale_generations, switch_outputs
 from kg.out.batch.state import STATE_DIR, commit_manifest, discard_manifest
 
 JOURNAL = "commit.json"
@@ -56,6 +56,7 @@ def _journal(out: Path) -> Path:
 
 def commit(staged: Staged) -> None:
     """Switch the staged outputs, store generation and manifest in; on a failure, switch back and raise."""
+    from kg.rdf.store import current_generation as current_store_generation
     from kg.rdf.store import switch_store
 
     journal = _journal(staged.out)
@@ -64,32 +65,25 @@ def commit(staged: Staged) -> None:
         "store": str(staged.store.resolve()) if staged.store else None,
         "store_generation": staged.store_generation.name if staged.store_generation else None,
     }).encode("utf-8"))
-    previous_store = previous_outputs = None
-    switched_store = switched_outputs = False
+    # What was current before, read first: a switch that fails half-way is switched back all the same.
+    previous_store = current_store_generation(staged.store) if staged.store is not None else None
+    previous_outputs = current_generation(staged.out)
     try:
         if staged.store_generation is not None:
-            previous_store = switch_store(staged.store, staged.store_generation)
-            switched_store = True
+            switch_store(staged.store, staged.store_generation)
         if staged.outputs is not None:
-            previous_outputs = switch_outputs(staged.out, staged.outputs)
-            switched_outputs = True
+            switch_outputs(staged.out, staged.outputs)
         commit_manifest(staged.out)
     except BaseException:
-        if switched_outputs:
+        if staged.outputs is not None and current_generation(staged.out) != previous_outputs:
             switch_outputs(staged.out, previous_outputs)
-        if switched_store:
-            switch_store(staged.store, _generation(staged.store, previous_store))
+        if staged.store_generation is not None and current_store_generation(staged.store) != previous_store:
+            switch_store(staged.store, previous_store)
         journal.unlink(missing_ok=True)
         staged.discard()
         raise
     journal.unlink(missing_ok=True)
     tidy(staged.out, staged.store)
-
-
-def _generation(store: Path, name: str | None) -> Path | None:
-    from kg.rdf.store import GENERATIONS
-
-    return store / GENERATIONS / name if name else None
 
 
 def tidy(out: Path, store: Path | None) -> None:
@@ -116,7 +110,9 @@ def recover(out: Path) -> None:
         plan = {}
     store = Path(plan["store"]) if plan.get("store") else None
     if store is not None and plan.get("store_generation"):
-        generation = _generation(store, plan["store_generation"])
+        from kg.rdf.store import GENERATIONS as STORE_GENERATIONS
+
+        generation = store / STORE_GENERATIONS / plan["store_generation"]
         if generation.is_dir() and os.access(store, os.W_OK):
             switch_store(store, generation)
     if plan.get("outputs"):
