@@ -7,7 +7,8 @@ The articles are the two samples and the news-dev items, mutated at random
 sentences shuffled or repeated, HTML tags, control characters, characters
 outside the BMP, traditional forms, a very long run of one character, a
 title chain with no name, an encoding other than UTF-8 (GBK, Big5, UTF-16),
-random bytes. Each goes through what ``kg build`` does with a file (read,
+random bytes, a ``.jsonl.gz`` of its sentences cut short or with flipped
+bytes. Each goes through what ``kg build`` does with a file (read,
 extract, assemble, Turtle), in one process with the models loaded once; the
 Turtle is read back by rdflib. Outcomes:
 
@@ -17,12 +18,18 @@ Turtle is read back by rdflib. Outcomes:
 * ``hang``: over ``--per-article`` seconds (stopped by an alarm);
 * ``invalid``: Turtle that rdflib cannot read back.
 
-Exit status 1 when anything crashed, hung or wrote an invalid graph.
+Then ``--requests`` random SPARQL Protocol requests go through ``kg serve``'s
+gate (``scripts/fuzz_requests.py``): each is refused, or forwarded carrying
+exactly the queries the gate checked and no SERVICE clause; anything else is
+a ``leak`` (or a ``crash``).
+
+Exit status 1 when anything crashed, hung, leaked or wrote an invalid graph.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import signal
@@ -34,6 +41,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 NEWS_DEV = ROOT.parent / "shared" / "corpora" / "news-dev" / "articles.jsonl"
 
 TRADITIONAL = str.maketrans("国会议长总统书记团东说这门开关发", "國會議長總統書記團東說這門開關發")
@@ -57,7 +65,7 @@ def sources() -> list[str]:
 def mutate(text: str, rng: random.Random) -> tuple[str, bytes]:
     """(what was done, the bytes of the mutated file)."""
     kind = rng.choice(["cut", "no_punctuation", "shuffle", "repeat", "html", "control", "astral", "traditional",
-                       "long_run", "title_only", "gbk", "big5", "utf16", "random_bytes", "mixed"])
+                       "long_run", "title_only", "gbk", "big5", "utf16", "random_bytes", "mixed", "gz_damaged"])
     sentences = [s for s in text.replace("\n", "。").split("。") if s]
     if kind == "cut":
         text = text[:rng.randrange(1, max(2, len(text)))]
@@ -84,6 +92,14 @@ def mutate(text: str, rng: random.Random) -> tuple[str, bytes]:
         text = "国务院副总理、外交部长、" * rng.randint(1, 500) + "。" + text[:200]
     elif kind == "mixed":
         text = "".join(rng.choice([s + "。", s[::-1] + "，", s.upper()]) for s in sentences)
+    if kind == "gz_damaged":  # its sentences as JSONL items, gzipped, then cut short or with bytes flipped
+        lines = "".join(json.dumps({"id": f"s{i}", "text": s}, ensure_ascii=False) + "\n"
+                        for i, s in enumerate(sentences or [text]))
+        data = gzip.compress(lines.encode("utf-8"))
+        at = rng.randrange(10, max(11, len(data)))
+        if rng.random() < 0.5:
+            return kind, data[:at]
+        return kind, data[:at] + bytes(b ^ rng.randrange(1, 256) for b in data[at:at + 4]) + data[at + 4:]
     encoding = {"gbk": "gbk", "big5": "big5", "utf16": "utf-16"}.get(kind, "utf-8")
     if kind == "random_bytes":
         return kind, bytes(rng.randrange(256) for _ in range(rng.randint(1, 4000)))
@@ -96,6 +112,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=600, help="stop starting new articles after this")
     parser.add_argument("--per-article", type=float, default=60)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--requests", type=int, default=20_000, help="random requests through the endpoint's gate")
     args = parser.parse_args()
 
     from rdflib import Graph
@@ -121,7 +138,7 @@ def main() -> int:
             if time.monotonic() - started > args.seconds:
                 break
             kind, data = mutate(rng.choice(texts), rng)
-            path = Path(folder) / f"fuzz-{number}.txt"
+            path = Path(folder) / f"fuzz-{number}.{'jsonl.gz' if kind.startswith('gz') else 'txt'}"
             path.write_bytes(data)
             signal.setitimer(signal.ITIMER_REAL, args.per_article)
             try:
@@ -150,7 +167,16 @@ def main() -> int:
     print(f"fuzz: {total} mutated articles in {time.monotonic() - started:,.0f} s (seed {args.seed}): {summary}")
     for line in problems:
         print(f"  {line}")
-    return 1 if problems else 0
+    from fuzz_requests import fuzz_requests
+
+    requests_started = time.monotonic()
+    request_outcomes, request_problems = fuzz_requests(args.requests, args.seed)
+    summary = ", ".join(f"{request_outcomes.get(k, 0)} {k}" for k in ("forwarded", "refused", "leak", "crash"))
+    print(f"fuzz: {args.requests} random requests through the endpoint's gate in "
+          f"{time.monotonic() - requests_started:,.0f} s (seed {args.seed}): {summary}")
+    for line in request_problems:
+        print(f"  {line}")
+    return 1 if problems or request_problems else 0
 
 
 if __name__ == "__main__":
