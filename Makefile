@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 MODEL_STAMP := $(VENV)/.pkuseg-model
 
-.PHONY: setup demo test eval fuzz lint bench bench-extract bench-query bench-page bench-ner train gazetteer browser-deps clean
+.PHONY: setup demo test eval fuzz stream lint bench bench-extract bench-query bench-page bench-ner train gazetteer browser-deps clean
 
 setup: $(STAMP) $(MODEL_STAMP)
 
@@ -44,6 +44,11 @@ test: setup browser-deps
 # misses and false alarms in build/eval/misses.txt.
 eval: setup
 	$(BIN)/python scripts/evaluate.py
+
+# The four-year news stream (../shared/corpora/news-stream) built as a user would: time, memory, nodes per
+# type, kg stats, the tenure truth score, and a sample to judge in build/stream/sample.md (about 6 min).
+stream: setup
+	$(BIN)/python scripts/stream.py
 
 # Mutated articles through read, extract, assemble, Turtle: crashes, hangs, invalid graphs (bounded: 10 min).
 fuzz: setup
