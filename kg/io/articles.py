@@ -293,16 +293,20 @@ def read_text_file(path: Path) -> Article:
     return article
 
 
-def _parse_date(value: object, where: str) -> date | None:
+def _parse_date(value: object, where: str, notes: list[str]) -> date | None:
+    """The item's date; a malformed one leaves the article undated, with a note saying so (its facts are
+    then undated and tenures do not count it), rather than losing the article."""
     if value in (None, ""):
         return None
     match = re.match(r"(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})", str(value))
-    if not match:
-        raise ArticleError(f"{where}: date {value!r} is not YYYY-MM-DD")
+    if match is None:
+        notes.append(f"{where}: date {str(value)[:40]!r} is not YYYY-MM-DD; the article is read undated")
+        return None
     try:
         return date(*map(int, match.groups()))
     except ValueError:
-        raise ArticleError(f"{where}: date {value!r} does not exist") from None
+        notes.append(f"{where}: date {str(value)[:40]!r} does not exist; the article is read undated")
+        return None
 
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[bytes, int]]:
@@ -397,7 +401,7 @@ def _article_from_line(line: bytes, size: int, where: str) -> Article | None:
     _check_unicode(record["text"], where, "text")
     article_id = fields["id"] or hashlib.sha256(record["text"].encode()).hexdigest()[:16]
     article = make_article(record["text"], article_id=article_id, title=fields["title"],
-                           when=_parse_date(record.get("date"), where), source=fields["source"],
+                           when=_parse_date(record.get("date"), where, notes), source=fields["source"],
                            path=where, notes=notes)
     article.input_bytes = size
     return article

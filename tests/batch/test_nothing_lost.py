@@ -289,3 +289,31 @@ def test_view_writes_through_a_symbolic_link(tmp_path, first_sample):
     link.symlink_to(target)
     assert run_kg("view", str(out / "graph.ttl"), "-o", str(link)).returncode == 0
     assert link.is_symlink() and "kg-data" in target.read_text(encoding="utf-8")
+
+
+def test_a_malformed_date_leaves_the_article_undated_with_a_note(tmp_path):
+    items = stream_slice_with_copies(6)[:6]
+    items[1]["date"], items[2]["date"] = "yesterday", "2023-02-30"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    result = run_kg("build", str(feed), "-o", str(tmp_path / "out"), "-q")
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "read undated" in line]
+    assert len(notes) == 2 and "feed.jsonl:2" in notes[0] and "feed.jsonl:3" in notes[1]
+    assert graph_articles(tmp_path / "out" / "graph.ttl") == {i["id"] for i in items}
+    dated = run_kg("query", str(tmp_path / "out" / "graph.ttl"),
+                   "SELECT ?a WHERE { ?a a schema:NewsArticle ; schema:datePublished ?d }", "--format", "csv")
+    assert items[1]["id"] not in dated.stdout and items[0]["id"] in dated.stdout
+
+
+def test_articles_out_of_date_order_give_the_same_graph(tmp_path):
+    items = stream_slice_with_copies(12)[:12]
+    for name, order in (("sorted", items), ("shuffled", items[::-1][3:] + items[::-1][:3])):
+        feed = tmp_path / f"{name}.jsonl"
+        feed.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in order), encoding="utf-8")
+        assert run_kg("build", str(feed), "-o", str(tmp_path / name), "-q").returncode == 0
+    def without_places(name: str) -> list[bytes]:  # schema:url names the file and line an article came from
+        text = (tmp_path / name / "graph.ttl").read_bytes()
+        return [line for line in text.splitlines() if b".jsonl:" not in line]
+
+    assert without_places("sorted") == without_places("shuffled")
