@@ -14,6 +14,14 @@ post gets one membership in the named graph :data:`DERIVED`
         kg:current true ;
         org:memberDuring [ a time:Interval ; time:hasBeginning [ time:inXSDDate "2023-07-25" ] ] .
 
+A post one person holds at a time (its title ends in a head of that kind,
+``schemas/post_kinds.tsv``, after a body or country; not a deputy's or
+a member's post) passes to the next holder: the earlier tenure ends when
+another holder is first attested after its last attestation. That end is
+inferred, and kept apart from a reported one (免去, 原): ``kg:supersededOn``
+(the successor's first attestation) and ``kg:supersededBy`` (the successor)
+on the membership, and a ``time:hasEnd`` instant marked ``kg:inferred``.
+
 The graph is made from the facts of all articles at assembly, so an
 incremental build (older facts read from the build state) extends the
 intervals exactly as a build from scratch would.
@@ -24,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -32,7 +41,7 @@ from kg.facts import ArticleFacts, Node, Relation
 from kg.facts import article_day as attested_on
 from kg.rdf.iris import iri_segment, node_iri
 from kg.rdf.triples import TripleIndex
-from kg.rdf.vocab import BASE, ID, KG, ORG, RDFS, TIME, XSD, A, named, ontology
+from kg.rdf.vocab import BASE, ID, KG, ORG, RDFS, SCHEMAS, TIME, XSD, A, named, ontology
 
 #: the named graph of what kg derives from all articles together: the memberships, and the CAMEO codes of
 #: the event classes the graph uses (the union, graph.ttl, holds them too)
@@ -97,6 +106,59 @@ def gather(results: Iterable[ArticleFacts]) -> dict[tuple[Node, Node], Tenure]:
     return {(person, post): tenure for person, post, tenure in tenures.values()}
 
 
+@lru_cache(maxsize=1)
+def _post_kinds() -> dict[str, tuple[str, ...]]:
+    """``schemas/post_kinds.tsv``: kind -> words (beside the ontology: what the graph's tenures mean, not
+    what extraction reads, so editing it re-extracts nothing)."""
+    kinds: dict[str, tuple[str, ...]] = {}
+    text = (SCHEMAS / "post_kinds.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            kind, word = line.split("\t")[:2]
+            kinds[kind.strip()] = (*kinds.get(kind.strip(), ()), word.strip())
+    return kinds
+
+
+def single_holder(title: str) -> bool:
+    """True when ``title`` names a post one person holds at a time: it ends in a single-holder head with a
+    body or country before it (a bare 总统 stands for every country's), and is no deputy's or member's post."""
+    kinds = _post_kinds()
+    if any(mark in title for mark in kinds["shared_mark"]) or title.endswith(kinds["shared_end"]):
+        return False
+    return any(title.endswith(head) and len(title) > len(head) for head in kinds["single_head"])
+
+
+@dataclass(frozen=True)
+class Succession:
+    """An inferred end: the tenure was over by ``on``, when ``successor`` was first attested in the post."""
+
+    on: date
+    successor: Node
+
+
+def successions(tenures: dict[tuple[Node, Node], Tenure]) -> dict[tuple[Node, Node], Succession]:
+    """For each tenure of a single-holder post with no reported end, the first attestation of another holder
+    after its last attestation, if there is one."""
+    by_post: dict[Node, list[tuple[Node, Tenure]]] = {}
+    for (person, post), tenure in tenures.items():
+        if single_holder(str(post.key)) and tenure.holding_dates():
+            by_post.setdefault(post, []).append((person, tenure))
+    found: dict[tuple[Node, Node], Succession] = {}
+    for post, holders in by_post.items():
+        if len(holders) < 2:
+            continue
+        people = {str(person.key): person for person, _ in holders}
+        attested = sorted({(day, str(person.key)) for person, tenure in holders for day in tenure.holding_dates()})
+        for person, tenure in holders:
+            if tenure.end()[0]:
+                continue  # a reported end says more than an inference
+            last = tenure.holding_dates()[-1]
+            after = next(((day, key) for day, key in attested if day > last and key != str(person.key)), None)
+            if after is not None:
+                found[(person, post)] = Succession(after[0], people[after[1]])
+    return found
+
+
 def _day(value: date) -> ox.Literal:
     return ox.Literal(value.isoformat(), datatype=DATE)
 
@@ -114,6 +176,7 @@ def add_tenures(dataset: ox.Dataset, results: list[ArticleFacts]) -> int:
     def triple(s, p, o) -> None:
         add(ox.Quad(s, p, o, DERIVED))
 
+    superseded = successions(tenures)
     latest: dict[object, date] = {}  # per person, the latest day any post of theirs is attested
     for (person, _), tenure in tenures.items():
         held = tenure.holding_dates()
@@ -134,20 +197,27 @@ def add_tenures(dataset: ox.Dataset, results: list[ArticleFacts]) -> int:
         elected = sorted(d for d in tenure.elect if d)
         if elected:
             triple(member, named(KG.electedOn), _day(elected[0]))
-        current = tenure.current(latest.get(person.key))
+        succession = superseded.get((person, post))
+        if succession is not None:
+            triple(member, named(KG.supersededOn), _day(succession.on))
+            triple(member, named(KG.supersededBy), node_iri(succession.successor))
+        current = tenure.current(latest.get(person.key)) and succession is None
         triple(member, named(KG.current), ox.Literal("true" if current else "false", datatype=BOOLEAN))
         interval = ox.NamedNode(f"{member.value}/interval")
         triple(member, named(ORG.memberDuring), interval)
         triple(interval, A, named(TIME.Interval))
         starts = sorted(d for d in tenure.started if d)
         departures = sorted(d for d in tenure.ended if d and (not held or d >= held[-1]))
-        for edge, day in (("hasBeginning", starts[0] if starts else None),
-                          ("hasEnd", departures[0] if ended and departures else None)):
+        reported_end = departures[0] if ended and departures else None
+        inferred_end = succession.on if succession is not None and reported_end is None else None
+        for edge, day in (("hasBeginning", starts[0] if starts else None), ("hasEnd", reported_end or inferred_end)):
             if day is not None:
                 instant = ox.NamedNode(f"{member.value}/{'start' if edge == 'hasBeginning' else 'end'}")
                 triple(interval, named(TIME[edge]), instant)
                 triple(instant, A, named(TIME.Instant))
                 triple(instant, named(TIME.inXSDDate), _day(day))
+                if edge == "hasEnd" and inferred_end is not None:
+                    triple(instant, named(KG.inferred), ox.Literal("true", datatype=BOOLEAN))
     return len(tenures)
 
 
@@ -164,8 +234,8 @@ class PostChange:
 
 
 def changed_posts(dataset: ox.Dataset) -> list[PostChange]:
-    """Posts whose tenure of one holder is over (an end reported) while another holder's is current, from
-    the memberships of a built graph, in order of post and date."""
+    """Posts whose tenure of one holder is over (an end reported, or inferred from a successor) while another
+    holder's is current, from the memberships of a built graph, in order of post and date."""
     graph = TripleIndex.of(dataset)
 
     def label(node) -> str:
@@ -181,7 +251,8 @@ def changed_posts(dataset: ox.Dataset) -> list[PostChange]:
         by_post.setdefault(post, []).append(membership)
     changes = []
     for post, members in by_post.items():
-        over = [m for m in members if value(m, KG.current) == "false" and value(m, KG.endedBy)]
+        over = [m for m in members
+                if value(m, KG.current) == "false" and (value(m, KG.endedBy) or value(m, KG.supersededOn))]
         held = [m for m in members if value(m, KG.current) == "true"]
         for old in over:
             for new in held:
@@ -189,7 +260,8 @@ def changed_posts(dataset: ox.Dataset) -> list[PostChange]:
                 if before != after:
                     beginning = graph.value(graph.value(new, named(ORG.memberDuring)), named(TIME.hasBeginning))
                     since = value(beginning, TIME.inXSDDate) or value(new, KG.firstAttested)  # taken up, or first seen
-                    changes.append(PostChange(label(post), label(before), value(old, KG.endedBy), label(after), since))
+                    ended = value(old, KG.endedBy) or value(old, KG.supersededOn)
+                    changes.append(PostChange(label(post), label(before), ended, label(after), since))
     return sorted(changes, key=lambda c: (c.post, c.ended, c.since, c.before, c.after))
 
 
@@ -203,4 +275,4 @@ def add_event_codes(dataset: ox.Dataset) -> None:
             dataset.add(ox.Quad(klass, named(KG.cameoCode), ox.Literal(str(code)), DERIVED))
 
 
-__all__ = ["DERIVED", "PostChange", "Tenure", "add_event_codes", "add_tenures", "attested_on", "changed_posts", "gather", "membership_iri"]
+__all__ = ["DERIVED", "PostChange", "Succession", "Tenure", "add_event_codes", "add_tenures", "attested_on", "changed_posts", "gather", "membership_iri", "single_holder", "successions"]

@@ -175,3 +175,36 @@ def test_a_lateral_query_is_checked_by_oxigraph_and_its_service_still_refused():
     with pytest.raises(QueryError, match="SERVICE"):
         check(hidden)
     assert services_in('SELECT * WHERE { ?a ?b "SERVICE <x>" LATERAL { ?b ?c ?d } } # SERVICE') == []
+
+
+SUCCESSION = [  # no removal reported: the later premier's first mention ends the earlier tenure
+    ("s1", "2023-01-10", "新西兰总理贺文山在惠灵顿会见中国驻新西兰大使。"),
+    ("s2", "2023-03-05", "新西兰总理贺文山出席论坛。新西兰副总理林可、李安出席。"),
+    ("s3", "2023-06-20", "新西兰总理戴安娜在惠灵顿会见中国外长。新西兰副总理林可出席。"),
+    ("s4", "2023-09-01", "新西兰总理戴安娜出席论坛。新西兰副总理李安出席。"),
+]
+
+
+def test_a_later_holder_ends_a_single_holder_tenure_and_a_shared_post_keeps_its_holders(tmp_path):
+    write_articles(tmp_path / "news.jsonl", SUCCESSION)
+    run_build([str(tmp_path / "news.jsonl")], tmp_path / "out", progress=False)
+    graph = tmp_path / "out" / "graph.trig"
+
+    def holders(post: str, day: str) -> dict[str, tuple[str, str]]:
+        return {r["holder"]: (r["end"], r["successor"]) for r in rows(graph, "holders.rq", post=post, date=day)}
+
+    assert holders("新西兰总理", "2023-04-01") == {"贺文山": ("inferred", "戴安娜")}  # still his, ended later
+    assert holders("新西兰总理", "2023-08-01") == {"戴安娜": ("open", "")}  # the successor alone
+    deputies = holders("新西兰副总理", "2023-10-01")
+    assert set(deputies) == {"林可", "李安"} and {end for end, _ in deputies.values()} == {"open"}
+    ended = rows(graph, "career.rq", person="贺文山")
+    assert ended and all(r.get("current", "false") in ("false", "") for r in ended)
+
+
+def test_which_posts_one_person_holds_at_a_time_is_read_from_word_classes():
+    from kg.rdf.tenures import single_holder
+
+    assert all(single_holder(t) for t in ("新西兰总理", "天津市委书记", "最高人民法院院长", "美国国务卿",
+                                         "全国人大常委会委员长"))
+    assert not any(single_holder(t) for t in ("总理", "国务院副总理", "中央政治局委员", "外交部发言人",
+                                              "中央军委副主席", "总统"))
