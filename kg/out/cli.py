@@ -107,12 +107,12 @@ def _serve(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from kg.out.network import entity_network
     from kg.out.stats import format_stats, graph_stats
-    from kg.rdf.store import load_any
+    from kg.rdf.store import union_index
     from kg.rdf.tenures import changed_posts
 
-    dataset = load_any(args.graph)
-    stats = graph_stats(entity_network(dataset), top=args.top)
-    stats.post_changes = changed_posts(dataset)
+    union = union_index(args.graph)  # indexed once for the network and the posts
+    stats = graph_stats(entity_network(union), top=args.top)
+    stats.post_changes = changed_posts(union)
     print(format_stats(stats))
     return 0
 

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from kg.io.atomic import replace_link
 from kg.rdf.files import GraphFileError, load_dataset, readable_dataset
+from kg.rdf.triples import TripleIndex
 from kg.rdf.vocab import ID, prefix_map
 
 #: a file kg writes into every store it makes, so a folder is known for a store before it is opened
@@ -212,6 +213,21 @@ def query_store(store: ox.Store, text: str, substitutions: dict | None = None,
 def store_dataset(store: ox.Store) -> ox.Dataset:
     """The store's article graphs (not the materialized union) as an in-memory dataset."""
     return ox.Dataset(quad for quad in store if not isinstance(quad.graph_name, ox.DefaultGraph))
+
+
+def union_index(path: str | Path) -> TripleIndex:
+    """The union of a graph file's or a store's graphs, indexed (:class:`~kg.rdf.triples.TripleIndex`). A
+    store's default graph is that union already: it is read as it is, not rebuilt from every article's graph
+    (on the stream's store, 29 s of ``kg stats``' 74)."""
+    if Path(path).is_dir():
+        store = open_store(path)
+        try:
+            if not store.query(PERCENT_IRI_ASK):
+                return TripleIndex((q.subject, q.predicate, q.object)
+                                   for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        finally:
+            del store
+    return TripleIndex.of(load_any(path))
 
 
 def load_any(path: str | Path) -> ox.Dataset:

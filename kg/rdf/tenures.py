@@ -233,10 +233,10 @@ class PostChange:
     since: str
 
 
-def changed_posts(dataset: ox.Dataset) -> list[PostChange]:
+def changed_posts(dataset: ox.Dataset | TripleIndex) -> list[PostChange]:
     """Posts whose tenure of one holder is over (an end reported, or inferred from a successor) while another
     holder's is current, from the memberships of a built graph, in order of post and date."""
-    graph = TripleIndex.of(dataset)
+    graph = dataset if isinstance(dataset, TripleIndex) else TripleIndex.of(dataset)
 
     def label(node) -> str:
         found = graph.value(node, named(RDFS.label))
