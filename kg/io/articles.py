@@ -361,15 +361,14 @@ def read_jsonl(path: Path) -> Iterator[Article]:
     """Articles from a JSONL file (or ``.jsonl.gz``), one object a line with ``id, title, date, source, text``.
 
     A ``.gz`` file whose stream is truncated or damaged keeps the lines read before the damage: a warning
-    names the file and the first line lost; a file with no line before the damage is an error (a line that decompressed to garbage is put down to the damage
-    when the stream fails its check, not reported as a bad line)."""
+    names the file and the first line lost; a file with no line before the damage is an error. A line that
+    decompressed to garbage is put down to the damage when the stream fails its check, not reported as a
+    bad line."""
     lines = _jsonl_lines(path)
     try:
         for number, (line, size) in enumerate(lines, 1):
             try:
                 article = _article_from_line(line, size, f"{shown(path)}:{number}")
-            except DamagedGzip:
-                raise
             except ArticleError:
                 damage = _damage_in(lines) if path.suffix.lower() == ".gz" else None
                 if damage is None:

@@ -43,11 +43,10 @@ _MARKER_TEXT = "An Oxigraph store written by kg build --store; the data is in da
 def _claim(path: Path) -> None:
     """Make ``path`` a kg store folder before anything is loaded into it, so a build killed in its first
     load leaves a folder the next build recognises (and takes over) rather than one it refuses."""
-    if path.exists() and not is_store(path):
-        if not path.is_dir():
-            raise GraphFileError(f"{path}: exists and is not a kg store (refusing to overwrite it)")
-        if any(entry.name != GENERATIONS for entry in path.iterdir()):
-            raise GraphFileError(f"{path}: exists and is not a kg store (refusing to overwrite it)")
+    # a folder holding only .generations is one whose first build was killed before the marker existed
+    if path.exists() and not is_store(path) and (
+            not path.is_dir() or any(entry.name != GENERATIONS for entry in path.iterdir())):
+        raise GraphFileError(f"{path}: exists and is not a kg store (refusing to overwrite it)")
     try:
         (path / GENERATIONS).mkdir(parents=True, exist_ok=True)
         if not is_store(path):
@@ -81,16 +80,14 @@ def stage_store(dataset: ox.Dataset, path: str | Path) -> tuple[Path, int]:
     return staging, count
 
 
-def switch_store(path: str | Path, generation: Path | str | None) -> str | None:
+def switch_store(path: str | Path, generation: Path | str | None) -> None:
     """Make ``generation`` (a folder of ``.generations``, or None: none) the store's data with one rename of
-    a link; returns the generation that was current, so a caller can switch back."""
+    a link."""
     path = Path(path)
-    previous = current_generation(path)
     if generation is None:
         (path / "data").unlink(missing_ok=True)
     else:
         replace_link(path / "data", f"{GENERATIONS}/{Path(generation).name}/data")
-    return previous.name if previous is not None else None
 
 
 def current_generation(path: str | Path) -> Path | None:
@@ -124,15 +121,15 @@ def _adopt_plain_data(path: Path) -> None:
         replace_link(data, f"{GENERATIONS}/{legacy.name}/data")
 
 
-def remove_stale_generations(path: str | Path, keep: tuple[str, ...] = ()) -> None:
+def remove_stale_generations(path: str | Path) -> None:
     """Delete the generations the ``data`` link does not point at (replaced ones, ones a kill left), except
-    those in ``keep`` and those ``kg serve`` is serving (it holds their :data:`SERVING_LOCK`)."""
+    those ``kg serve`` is serving (it holds their :data:`SERVING_LOCK`)."""
     path = Path(path)
     current = current_generation(path)
     if not (path / GENERATIONS).is_dir():
         return
     for entry in (path / GENERATIONS).iterdir():
-        if (current is not None and entry.name == current.name) or entry.name in keep:
+        if current is not None and entry.name == current.name:
             continue
         if entry.is_dir() and not entry.is_symlink():
             if not _served(entry):

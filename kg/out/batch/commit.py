@@ -24,8 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.io.atomic import write_atomic
-from kg.out.batch.outputs import current_generation, remove_stale_generations, switch_outputs
+from kg.out.batch.outputs import GENERATIONS, current_generation, remove_stale_generations, switch_outputs
 from kg.out.batch.state import STATE_DIR, commit_manifest, discard_manifest
+from kg.rdf.store import GENERATIONS as STORE_GENERATIONS
+from kg.rdf.store import current_generation as current_store_generation
+from kg.rdf.store import is_store, switch_store
+from kg.rdf.store import remove_stale_generations as remove_stale_store_generations
 
 JOURNAL = "commit.json"
 
@@ -56,9 +60,6 @@ def _journal(out: Path) -> Path:
 
 def commit(staged: Staged) -> None:
     """Switch the staged outputs, store generation and manifest in; on a failure, switch back and raise."""
-    from kg.rdf.store import current_generation as current_store_generation
-    from kg.rdf.store import switch_store
-
     journal = _journal(staged.out)
     write_atomic(journal, json.dumps({
         "outputs": staged.outputs.name if staged.outputs else None,
@@ -88,9 +89,6 @@ def commit(staged: Staged) -> None:
 
 def tidy(out: Path, store: Path | None) -> None:
     """Remove generations nobody points at any more (replaced ones, ones a failed or killed build left)."""
-    from kg.rdf.store import is_store
-    from kg.rdf.store import remove_stale_generations as remove_stale_store_generations
-
     remove_stale_generations(out)
     if store is not None and is_store(store):
         remove_stale_store_generations(store)
@@ -99,8 +97,6 @@ def tidy(out: Path, store: Path | None) -> None:
 def recover(out: Path) -> None:
     """Finish a commit a kill interrupted (its journal is still there): every part it names was complete
     before the journal was written, so what is still staged is switched in."""
-    from kg.rdf.store import switch_store
-
     journal = _journal(out)
     if not journal.is_file():
         return
@@ -110,14 +106,10 @@ def recover(out: Path) -> None:
         plan = {}
     store = Path(plan["store"]) if plan.get("store") else None
     if store is not None and plan.get("store_generation"):
-        from kg.rdf.store import GENERATIONS as STORE_GENERATIONS
-
         generation = store / STORE_GENERATIONS / plan["store_generation"]
         if generation.is_dir() and os.access(store, os.W_OK):
             switch_store(store, generation)
     if plan.get("outputs"):
-        from kg.out.batch.outputs import GENERATIONS
-
         generation = out / GENERATIONS / plan["outputs"]
         if generation.is_dir():
             switch_outputs(out, generation)

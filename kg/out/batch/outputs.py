@@ -65,11 +65,10 @@ def current_generation(out: Path) -> str | None:
     return os.readlink(current) if current.is_symlink() else None
 
 
-def switch_outputs(out: Path, generation: Path | str | None) -> str | None:
+def switch_outputs(out: Path, generation: Path | str | None) -> None:
     """Make ``generation`` (a folder of :data:`GENERATIONS`; None: none) the current set with one rename of
-    a link, and ``out``'s files links into it; returns the generation that was current."""
+    a link, and ``out``'s files links into it."""
     generations = out / GENERATIONS
-    previous = current_generation(out)
     current = generations / CURRENT
     try:
         if current.is_dir() and not current.is_symlink():
@@ -78,13 +77,12 @@ def switch_outputs(out: Path, generation: Path | str | None) -> str | None:
             current.rename(generations / f"gen-copied-{os.getpid()}")
         if generation is None:
             current.unlink(missing_ok=True)
-            return previous
+            return
         replace_link(current, Path(generation).name)  # the one switch: old set before, new set after
         for name in OUTPUTS:
             _link_output(out, name)
     except OSError as exc:
         raise OutputError(f"{out}: cannot switch the outputs ({exc.strerror or exc})") from None
-    return previous
 
 
 def _link_output(out: Path, name: str) -> None:

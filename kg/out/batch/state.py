@@ -81,20 +81,12 @@ class BuildState:
                     self._loaded[key] = from_json(json.load(handle))
             yield self._loaded[key]
 
-    def stage(self) -> Path:
-        """Write the manifest as the next one (switched in by :func:`commit_manifest`); returns its path."""
+    def stage(self) -> None:
+        """Write the manifest as the next one (switched in by :func:`commit_manifest`)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        staged = self.folder / NEXT_MANIFEST
-        with atomic_open(staged, "w", encoding="utf-8") as handle:
+        with atomic_open(self.folder / NEXT_MANIFEST, "w", encoding="utf-8") as handle:
             json.dump({"format": FORMAT, "extractor": self.extractor, "articles": dict(sorted(self.manifest.items()))},
                       handle, indent=0)
-        return staged
-
-    def save(self) -> None:
-        """Write the manifest now and drop cached facts no article points at any more."""
-        self.stage()
-        commit_manifest(self.folder.parent)
-        self.prune()
 
     def prune(self) -> None:
         """Drop cached facts no article of the manifest points at any more."""
